@@ -1,0 +1,31 @@
+/**
+ * Copies a folder of raw articles into a store: the local service and the
+ * tests use it to fill a fresh local bucket.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import type { ArticleStore } from "../../src/store/store";
+
+/** Files that are documentation of the folder, not articles. */
+const NOT_ARTICLES = new Set(["README.md", "readme.md"]);
+
+/** Every file below `dir` (recursively), as paths relative to it with `/` separators, sorted. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && !entry.name.startsWith(".") && !NOT_ARTICLES.has(entry.name))
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join("/"))
+    .sort();
+}
+
+/** Uploads every file below `dir` to `prefix + relative path`; returns the keys written. */
+export async function uploadFolder(store: ArticleStore, dir: string, prefix: string): Promise<string[]> {
+  const files = await listFiles(dir);
+  const keys: string[] = [];
+  for (const file of files) {
+    const key = prefix + file;
+    await store.put(key, await readFile(join(dir, file)), { contentType: "text/plain; charset=utf-8" });
+    keys.push(key);
+  }
+  return keys;
+}

@@ -1,0 +1,123 @@
+/**
+ * The S3-protocol implementation of {@link ArticleStore}: AWS S3, Cloudflare R2's
+ * S3 endpoint, MinIO, s3rver... This is the only module that imports the AWS SDK.
+ */
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
+import { StoreError, type ArticleStore, type PutOptions, type StoredObject, type StoredObjectInfo } from "./store";
+
+/** Where the bucket is and how to sign requests to it. */
+export interface S3StoreConfig {
+  /** Endpoint URL; empty for AWS S3 itself (the SDK derives it from the region). */
+  endpoint: string;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Path-style URLs (`endpoint/bucket/key`): needed by s3rver and MinIO, accepted by R2. */
+  forcePathStyle: boolean;
+  /** Give up on a request after this long, so a hung store cannot hang a feed. */
+  timeoutMs?: number;
+}
+
+/** Creates a store backed by an S3-compatible bucket. */
+export function createS3Store(config: S3StoreConfig): ArticleStore {
+  const client = new S3Client({
+    region: config.region || "auto",
+    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+    forcePathStyle: config.forcePathStyle,
+    credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+    // One retry: a feed request would rather serve a stale copy than wait.
+    maxAttempts: 2,
+  });
+  const bucket = config.bucket;
+  const timeoutMs = config.timeoutMs ?? 10_000;
+  const signal = (): AbortSignal => AbortSignal.timeout(timeoutMs);
+
+  return {
+    async list(prefix: string): Promise<StoredObjectInfo[]> {
+      const objects: StoredObjectInfo[] = [];
+      let continuationToken: string | undefined;
+      try {
+        do {
+          const page = await client.send(
+            new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: continuationToken }),
+            { abortSignal: signal() },
+          );
+          for (const item of page.Contents ?? []) {
+            if (item.Key === undefined) continue;
+            objects.push({
+              key: item.Key,
+              etag: item.ETag ?? "",
+              lastModified: item.LastModified ?? new Date(0),
+              size: item.Size ?? 0,
+            });
+          }
+          continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+        } while (continuationToken);
+      } catch (error) {
+        throw new StoreError("list", prefix, { cause: error });
+      }
+      return objects;
+    },
+
+    async get(key: string): Promise<StoredObject | null> {
+      try {
+        const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal() });
+        const body = response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
+        return {
+          key,
+          etag: response.ETag ?? "",
+          lastModified: response.LastModified ?? new Date(0),
+          size: body.byteLength,
+          body,
+          metadata: lowerCaseKeys(response.Metadata ?? {}),
+        };
+      } catch (error) {
+        if (isNotFound(error)) return null;
+        throw new StoreError("get", key, { cause: error });
+      }
+    },
+
+    async put(key: string, body: Uint8Array | string, options: PutOptions = {}): Promise<void> {
+      try {
+        await client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: typeof body === "string" ? new TextEncoder().encode(body) : body,
+            ContentType: options.contentType,
+            Metadata: options.metadata,
+          }),
+          { abortSignal: signal() },
+        );
+      } catch (error) {
+        throw new StoreError("put", key, { cause: error });
+      }
+    },
+
+    async delete(key: string): Promise<void> {
+      try {
+        await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal() });
+      } catch (error) {
+        throw new StoreError("delete", key, { cause: error });
+      }
+    },
+  };
+}
+
+function isNotFound(error: unknown): boolean {
+  if (error instanceof NoSuchKey) return true;
+  return error instanceof S3ServiceException && (error.name === "NoSuchKey" || error.$metadata.httpStatusCode === 404);
+}
+
+function lowerCaseKeys(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).map(([name, value]) => [name.toLowerCase(), value]));
+}

@@ -1,0 +1,28 @@
+import { fileURLToPath } from "node:url";
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+/** Same fix as wrangler.toml's [alias]: the SDK's browser XML parser needs DOMParser, which workerd lacks. */
+const xmlBuilderCjs = fileURLToPath(new URL("./node_modules/@aws-sdk/xml-builder/dist-cjs/index.js", import.meta.url));
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        // Pure code: parsing, cleaning, rendering. Plain Node, fast.
+        test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node" },
+      },
+      {
+        // The Worker inside workerd, against a real S3-protocol server on loopback.
+        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        resolve: { alias: { "@aws-sdk/xml-builder": xmlBuilderCjs } },
+        test: {
+          name: "worker",
+          include: ["tests/worker/**/*.test.ts"],
+          globalSetup: ["tests/support/global-setup.ts"],
+          testTimeout: 20_000,
+        },
+      },
+    ],
+  },
+});
