@@ -1,0 +1,172 @@
+/**
+ * Removing boilerplate from article text: ad placeholders (anywhere) and the
+ * trailer (the run of placeholder, source, comment-counter and blank lines at
+ * the end of the file).
+ *
+ * Input lines are assumed to be normalised by `normalizeText` (LF, NFC, single
+ * spaces, trimmed).
+ */
+
+import { adLabelLanguages, commentWordLanguages, LanguageVotes, sourceLabelLanguages } from "./languages";
+
+/**
+ * An ad placeholder: a bracketed label in any script, an underscore and a
+ * number (`[Anzeige_2]`, `[Quảng cáo_2]`, `[ad_1]`). The label must start with
+ * a letter, so `[1]` footnotes and `[_1]` are left alone. The blanks around it
+ * are captured so the replacement can decide how much spacing survives.
+ */
+const PLACEHOLDER = /( ?)\[(\p{L}[\p{L}\p{M}\p{N} '’.-]{0,40})_\p{Nd}{1,9}\]( ?)/gu;
+
+/** Quick pre-check so lines without any `[` skip the regex entirely. */
+const HAS_BRACKET = "[";
+
+/** Characters after which a removed placeholder needs no space (closing punctuation). */
+const CLOSING = /^[.,;:!?…)\]}»”"'’]/u;
+/** Characters before which a removed placeholder needs no space (opening punctuation). */
+const OPENING = /[(\[{«„“"'‘]$/u;
+
+/** A letter or digit: placeholders glued between two words are replaced by a space. */
+const WORDCHAR = /[\p{L}\p{M}\p{N}]/u;
+
+/** A comment counter line: a word and a parenthesised number (`Kommentar (0)`, `Bình luận (12)`). */
+const COMMENT_COUNTER = /^(\p{L}[\p{L}\p{M} ]{0,30}?) ?\( ?\p{Nd}{1,9} ?\)$/u;
+
+/**
+ * A source line: a label, optional blanks, a colon, the value
+ * (`Quelle: https://…`, `Source : https://…`). The label must be a known one
+ * (checked after matching) so that body sentences with colons are not taken.
+ */
+const SOURCE_LINE = /^(\p{L}[\p{L}\p{M} ]{0,30}?)([^\S\n]*):[^\S\n]*(\S.*)$/u;
+
+/**
+ * Remove ad placeholders from one line without leaving double spaces or blank
+ * lines behind. `onLabel` receives each placeholder's label (for language
+ * inference).
+ */
+export function removePlaceholders(line: string, onLabel?: (label: string) => void): string {
+  if (!line.includes(HAS_BRACKET)) return line;
+  PLACEHOLDER.lastIndex = 0;
+  const out = line.replace(PLACEHOLDER, (match: string, before: string, label: string, after: string, offset: number, whole: string) => {
+    onLabel?.(label);
+    const prev = whole.slice(0, offset);
+    const next = whole.slice(offset + match.length);
+    // At either end of the line nothing needs separating.
+    if (prev.length === 0 || next.length === 0) return "";
+    // Blanks on both sides: they separated two words, keep exactly one.
+    if (before !== "" && after !== "") {
+      return CLOSING.test(next) || OPENING.test(prev) ? "" : " ";
+    }
+    // Blank on one side only: keep it unless punctuation on the other side wants to touch the word.
+    if (before !== "") return CLOSING.test(next) ? "" : " ";
+    if (after !== "") return OPENING.test(prev) ? "" : " ";
+    // Glued on both sides (`word[ad_1]word`): the placeholder stood for a break between words.
+    const p = prev.slice(-1);
+    const n = next.slice(0, 1);
+    return WORDCHAR.test(p) && WORDCHAR.test(n) ? " " : "";
+  });
+  // Adjacent placeholders can each contribute a space; a final squeeze keeps the promise.
+  return out.replace(/ {2,}/g, " ").trim();
+}
+
+/** True when the text still contains something shaped like an ad placeholder. */
+export function hasPlaceholder(text: string): boolean {
+  PLACEHOLDER.lastIndex = 0;
+  const found = PLACEHOLDER.test(text);
+  PLACEHOLDER.lastIndex = 0;
+  return found;
+}
+
+/** A source line found in the trailer. */
+export interface SourceLine {
+  /** The label as written (`Quelle`, `Source`). */
+  label: string;
+  /** Everything after the colon, trimmed. */
+  value: string;
+}
+
+/** The result of splitting off the trailer. */
+export interface TrailerSplit {
+  /** Body lines (placeholders removed, blank lines dropped), in order. */
+  body: string[];
+  /** The first source line of the trailer, or null. */
+  source: SourceLine | null;
+  /** Language votes cast by the trailer's labels (ad placeholders, source label, comment word). */
+  votes: LanguageVotes;
+  /** Votes cast by placeholders in the body, used only when the trailer casts none. */
+  bodyVotes: LanguageVotes;
+  /** Number of trailer lines that carried something (not counting blank lines). */
+  trailerLines: number;
+}
+
+/** Classify a (placeholder-free) line as a source line, if its label is a known one. */
+export function matchSourceLine(line: string): (SourceLine & { languages: readonly string[] }) | null {
+  const m = SOURCE_LINE.exec(line);
+  if (m === null) return null;
+  const label = m[1] ?? "";
+  const languages = sourceLabelLanguages(label, (m[2] ?? "") !== "");
+  if (languages.length === 0) return null;
+  return { label, value: (m[3] ?? "").trim(), languages };
+}
+
+/** Classify a line as a comment counter of a known language; returns its languages or null. */
+export function matchCommentCounter(line: string): readonly string[] | null {
+  const m = COMMENT_COUNTER.exec(line);
+  if (m === null) return null;
+  const languages = commentWordLanguages(m[1] ?? "");
+  return languages.length === 0 ? null : languages;
+}
+
+/**
+ * Split normalised lines into body and trailer.
+ *
+ * The trailer is the maximal run of lines at the end that are blank (after
+ * placeholder removal), source lines or comment counters. Comment counters are
+ * only boilerplate there: a body sentence that ends in "(3)" is never touched
+ * because the scan stops at the first line that is not trailer material.
+ */
+export function splitTrailer(lines: readonly string[]): TrailerSplit {
+  const votes = new LanguageVotes();
+  const bodyVotes = new LanguageVotes();
+  const voteAd = (label: string): void => votes.add(adLabelLanguages(label));
+  const voteBodyAd = (label: string): void => bodyVotes.add(adLabelLanguages(label));
+
+  let source: SourceLine | null = null;
+  let trailerLines = 0;
+  let end = lines.length;
+  // Walk backwards while lines are trailer material.
+  for (; end > 0; end--) {
+    const raw = lines[end - 1] ?? "";
+    // Collect labels into a scratch list: they only count if the line turns out to be trailer.
+    const labels: string[] = [];
+    const line = removePlaceholders(raw, (label) => labels.push(label));
+    if (line === "") {
+      for (const label of labels) voteAd(label);
+      if (labels.length > 0) trailerLines++;
+      continue;
+    }
+    const src = matchSourceLine(line);
+    if (src !== null) {
+      // Walking backwards, so the last assignment is the first source line in reading order.
+      source = { label: src.label, value: src.value };
+      votes.add(src.languages);
+      for (const label of labels) voteAd(label);
+      trailerLines++;
+      continue;
+    }
+    const counter = matchCommentCounter(line);
+    if (counter !== null) {
+      votes.add(counter);
+      for (const label of labels) voteAd(label);
+      trailerLines++;
+      continue;
+    }
+    break;
+  }
+
+  const body: string[] = [];
+  for (let i = 0; i < end; i++) {
+    const line = removePlaceholders(lines[i] ?? "", voteBodyAd);
+    if (line !== "") body.push(line);
+  }
+  return { body, source, votes, bodyVotes, trailerLines };
+}
