@@ -1,0 +1,269 @@
+/**
+ * Every correction of the `feed` library's (6.0.0, pinned) RSS and Atom output,
+ * in one place. Nothing else in the project knows about these defects.
+ *
+ * How the fixes work:
+ *
+ * 1. **Free text never reaches the library.** Titles, summaries, content,
+ *    author names, tags and the feed title go in as opaque slot tokens
+ *    ({@link TextSlots}). The library's output is then a *skeleton* that holds
+ *    only tokens, URLs, ids and dates, so the patches below can match the
+ *    library's own markup without ever matching article text. The tokens are
+ *    replaced last, with correct escaping. This fixes two defects of the
+ *    library's serializer (xml-js 1.6): CDATA sections escape only the first
+ *    `]]>` (XML 1.0 §2.7: `]]>` ends a CDATA section), and text nodes turn a
+ *    literal `&amp;` into `&` before escaping (so the text `&amp;` came out
+ *    as `&`).
+ * 2. **Patches of the skeleton** for what the library cannot express:
+ *    namespace declarations, `atom:link` lists, `xml:lang`, Atom text
+ *    construct types. Every patch states how many matches it expects and
+ *    throws otherwise, so a changed library fails loudly in tests instead of
+ *    producing subtly wrong feeds.
+ * 3. **Item extensions** (the library's own hook, RSS only) for
+ *    `<dc:creator>` and `<dc:language>`.
+ *
+ * Defects of the library that need no patch because the caller avoids them:
+ * `updated`/`lastBuildDate` default to the current time (the caller always
+ * passes the newest item's date); Atom ids must parse as URLs (ours are
+ * `tag:` URIs, which do); the JSON output is JSON Feed 1.0 (JSON Feed 1.1 is
+ * written by `json-feed.ts` instead).
+ */
+import type { Extension, Item } from "feed";
+
+/** Namespaces used in RSS 2.0 output. */
+export const NS = {
+  atom: "http://www.w3.org/2005/Atom",
+  content: "http://purl.org/rss/1.0/modules/content/",
+  dc: "http://purl.org/dc/elements/1.1/",
+  /** RFC 5005 §4 (Feed Paging and Archiving). */
+  fh: "http://purl.org/syndication/history/1.0",
+} as const;
+
+/** Token delimiters: C0 controls cannot occur in XML 1.0 text (§2.2), and {@link xmlSafe} removes them from input. */
+const OPEN = "\u0001";
+const CLOSE = "\u0002";
+const TOKEN = /<!\[CDATA\[\u0001(\d+)\u0002\]\]>|\u0001(\d+)\u0002/g;
+
+/**
+ * Removes characters that XML 1.0 does not allow anywhere in a document
+ * (§2.2 `Char`): C0 controls except TAB/LF/CR, lone surrogates, U+FFFE/U+FFFF.
+ */
+export function xmlSafe(text: string): string {
+  return text.replace(
+    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    "",
+  );
+}
+
+/** Escapes text for XML character data and for double-quoted attribute values (XML 1.0 §2.4, §3.3.1). */
+export function escapeXml(text: string): string {
+  return xmlSafe(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/**
+ * A CDATA section that holds any text: each `]]>` is split across two
+ * sections (`]]` ends one, `>` starts the next), XML 1.0 §2.7.
+ */
+export function cdata(text: string): string {
+  return `<![CDATA[${xmlSafe(text).split("]]>").join("]]]]><![CDATA[>")}]]>`;
+}
+
+/**
+ * Slot tokens standing in for free text while the library serializes.
+ * {@link TextSlots.put} returns a token; {@link TextSlots.restore} replaces
+ * each token with its text, as a correct CDATA section where the library
+ * wrote CDATA and as escaped character data (or attribute value) elsewhere.
+ */
+export class TextSlots {
+  private readonly texts: string[] = [];
+
+  put(text: string): string {
+    this.texts.push(text);
+    return `${OPEN}${this.texts.length - 1}${CLOSE}`;
+  }
+
+  restore(skeleton: string): string {
+    const xml = skeleton.replace(TOKEN, (_match, inCdata: string | undefined, bare: string | undefined) => {
+      const text = this.texts[Number(inCdata ?? bare)];
+      if (text === undefined) throw new Error("feed-library-fixes: unknown text slot");
+      return inCdata !== undefined ? cdata(text) : escapeXml(text);
+    });
+    if (xml.includes(OPEN) || xml.includes(CLOSE)) {
+      throw new Error("feed-library-fixes: a text slot was not restored");
+    }
+    return xml;
+  }
+}
+
+/** Replaces every match of `pattern` (global) and checks the count, so that a changed library is caught. */
+function patch(xml: string, pattern: RegExp, replace: (match: string, index: number) => string, expected: number, what: string): string {
+  let count = 0;
+  const out = xml.replace(pattern, (match) => replace(match, count++));
+  if (count !== expected) {
+    throw new Error(`feed-library-fixes: expected ${expected} × ${what} in the feed library's output, found ${count}`);
+  }
+  return out;
+}
+
+/** One `<link>` of the feed document (already absolute URLs). */
+export interface XmlLink {
+  rel: string;
+  href: string;
+  type?: string;
+  title?: string;
+}
+
+function linkElement(name: string, link: XmlLink): string {
+  let attributes = ` rel="${escapeXml(link.rel)}" href="${escapeXml(link.href)}"`;
+  if (link.type !== undefined) attributes += ` type="${escapeXml(link.type)}"`;
+  if (link.title !== undefined) attributes += ` title="${escapeXml(link.title)}"`;
+  return `<${name}${attributes}/>`;
+}
+
+/** What the patches need to know about the document. */
+export interface PatchContext {
+  /** All feed-level links, `self` first. */
+  links: readonly XmlLink[];
+  /** RFC 5005 §4: write `<fh:archive/>`. */
+  archive: boolean;
+  /** Channel `<pubDate>` (RSS), RFC 822 date. */
+  pubDate: string;
+  /** Feed language (BCP 47), or undefined to omit. */
+  language: string | undefined;
+  /** Per item, in order: `xml:lang` for the Atom entry, undefined when it equals the feed's. */
+  itemLanguages: readonly (string | undefined)[];
+  /** Per item, in order: does the item have a summary (Atom `<summary>`)? */
+  itemHasSummary: readonly boolean[];
+}
+
+/** Links plus the archive marker, one per line, each after `indent` (the replaced line's own). */
+function headBlock(linkName: string, ctx: PatchContext, indent: string): string {
+  const lines = ctx.links.map((link) => linkElement(linkName, link));
+  if (ctx.archive) lines.push("<fh:archive/>");
+  return lines.map((line) => indent + line).join("");
+}
+
+/**
+ * Author fields of a library item.
+ *
+ * - Atom: one `<author><name>` per author (RFC 4287 §4.2.1); the library does
+ *   this right.
+ * - RSS: the library writes names into `<author>`, but RSS 2.0 `<author>` is
+ *   the "email address of the author of the item". Names go in
+ *   `<dc:creator>` instead, one per author (Dublin Core `creator`, RSS
+ *   Best Practices Profile "dc:creator"), through the library's item
+ *   extensions. `<dc:language>` carries an item language that differs from
+ *   the channel's (RSS 2.0 has only the channel-level `<language>`).
+ *   Atom ignores item extensions.
+ */
+export function authorFields(
+  format: "rss" | "atom",
+  nameTokens: readonly string[],
+  differentLanguage: string | undefined,
+): Pick<Item, "author" | "extensions"> {
+  if (format === "atom") return nameTokens.length > 0 ? { author: nameTokens.map((name) => ({ name })) } : {};
+  const extensions: Extension[] = [];
+  if (nameTokens.length > 0) {
+    // xml-js writes an array value as repeated elements of the same name.
+    const creators = nameTokens.map((name) => ({ _text: name }));
+    extensions.push({ name: "dc:creator", objects: creators as unknown as Record<string, unknown> });
+  }
+  if (differentLanguage !== undefined) extensions.push({ name: "dc:language", objects: { _text: differentLanguage } });
+  return extensions.length > 0 ? { extensions } : {};
+}
+
+/**
+ * Patches the library's RSS 2.0 skeleton (call before {@link TextSlots.restore}).
+ *
+ * - Root: declares `atom`, `content`, `dc` (and `fh` for archives) always;
+ *   the library declares `dc`/`content` only when some item has content and
+ *   `atom` only with a self link, so an empty feed with extensions would not
+ *   be namespace-well-formed.
+ * - Replaces the library's single self `<atom:link>` with all links: self
+ *   with `type="application/rss+xml"` (RSS Best Practices Profile §
+ *   "atom:link"), alternates, RFC 5005 `prev-archive`/`next-archive`/`current`
+ *   links; plus `<fh:archive/>` (RFC 5005 §4) for archive documents.
+ * - Adds channel `<pubDate>` = the feed's update time (RSS 2.0 channel
+ *   elements; the library writes only `lastBuildDate`).
+ *
+ * The library already writes `<description>` before `<content:encoded>`
+ * (RSS Best Practices Profile) and `<guid isPermaLink="false">`.
+ */
+export function patchRss(skeleton: string, ctx: PatchContext): string {
+  let xml = patch(
+    skeleton,
+    /<rss version="2\.0"[^>]*>/g,
+    () =>
+      `<rss version="2.0" xmlns:atom="${NS.atom}" xmlns:content="${NS.content}" xmlns:dc="${NS.dc}"` +
+      (ctx.archive ? ` xmlns:fh="${NS.fh}"` : "") +
+      ">",
+    1,
+    "<rss> start tag",
+  );
+  xml = patch(
+    xml,
+    /\n *<atom:link href="[^"]*" rel="self" type="application\/rss\+xml"\/>/g,
+    (m) => headBlock("atom:link", ctx, m.slice(0, m.indexOf("<"))),
+    1,
+    "self <atom:link>",
+  );
+  xml = patch(
+    xml,
+    /\n *<lastBuildDate>[^<]*<\/lastBuildDate>/g,
+    (m) => `${m}${m.slice(0, m.indexOf("<"))}<pubDate>${ctx.pubDate}</pubDate>`,
+    1,
+    "<lastBuildDate>",
+  );
+  return xml;
+}
+
+/**
+ * Patches the library's Atom 1.0 skeleton (call before {@link TextSlots.restore}).
+ *
+ * - Root: `xml:lang` (RFC 4287 §2, xml:lang on any element) and the `fh`
+ *   namespace for archives.
+ * - Replaces the library's single self `<link>` with all links (self with
+ *   `type="application/atom+xml"`, RFC 4287 §4.2.7) plus `<fh:archive/>`
+ *   (RFC 5005 §4).
+ * - Entry links get an explicit `rel="alternate"` (RFC 4287 §4.2.7.2; the
+ *   library omits the attribute).
+ * - Entry `<title>` and `<summary>` are plain text: `type="text"` instead of
+ *   the library's `type="html"` (RFC 4287 §3.1.1.1); otherwise markup-like
+ *   text in a title (`<script>`) would be interpreted as HTML.
+ * - Entries in another language than the feed get their own `xml:lang`.
+ */
+export function patchAtom(skeleton: string, ctx: PatchContext): string {
+  const count = ctx.itemLanguages.length;
+  let xml = patch(
+    skeleton,
+    /<feed xmlns="http:\/\/www\.w3\.org\/2005\/Atom">/g,
+    () =>
+      `<feed xmlns="${NS.atom}"` +
+      (ctx.archive ? ` xmlns:fh="${NS.fh}"` : "") +
+      (ctx.language !== undefined ? ` xml:lang="${escapeXml(ctx.language)}"` : "") +
+      ">",
+    1,
+    "<feed> start tag",
+  );
+  xml = patch(xml, /\n *<link rel="self" href="[^"]*"\/>/g, (m) => headBlock("link", ctx, m.slice(0, m.indexOf("<"))), 1, "self <link>");
+  xml = patch(xml, /<link href="/g, () => '<link rel="alternate" href="', count, "entry <link>");
+  xml = patch(xml, /<title type="html">/g, () => '<title type="text">', count, "entry <title>");
+  xml = patch(
+    xml,
+    /<summary type="html">/g,
+    () => '<summary type="text">',
+    ctx.itemHasSummary.filter(Boolean).length,
+    "entry <summary>",
+  );
+  xml = patch(
+    xml,
+    /<entry>/g,
+    (m, i) => {
+      const lang = ctx.itemLanguages[i];
+      return lang === undefined ? m : `<entry xml:lang="${escapeXml(lang)}">`;
+    },
+    count,
+    "<entry>",
+  );
+  return xml;
+}

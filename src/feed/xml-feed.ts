@@ -1,0 +1,107 @@
+/**
+ * RSS 2.0 and Atom 1.0 through the `feed` library. One mapping serves both
+ * formats; the library's defects are corrected in `feed-library-fixes.ts`.
+ */
+import { Feed, type FeedOptions, type Item } from "feed";
+import {
+  authorFields,
+  patchAtom,
+  patchRss,
+  TextSlots,
+  type PatchContext,
+  type XmlLink,
+} from "./feed-library-fixes";
+import { bareMediaType } from "./media-types";
+import type { FeedDescriptor, FeedItem } from "./render";
+import { absoluteUrl, languageTag, parseDate } from "./values";
+
+type XmlFormat = "rss" | "atom";
+
+/** Escapes plain text for use as HTML (RSS `<description>` is HTML, RSS 2.0 "item" element). */
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** Maps one item to the library's item: the same function for RSS and Atom. */
+function libraryItem(format: XmlFormat, item: FeedItem, feedLanguage: string | undefined, slots: TextSlots): Item {
+  const { article } = item;
+  const itemLanguage = languageTag(article.language);
+  const mapped: Item = {
+    title: slots.put(article.title),
+    id: item.guid,
+    guid: item.guid,
+    link: absoluteUrl(item.link, `link of ${article.id}`),
+    date: parseDate(article.updated, `updated of ${article.id}`),
+    published: parseDate(article.published, `published of ${article.id}`),
+    // RSS: name is the element text. Atom: term is the category (a label equal to it would be noise).
+    category: article.tags.map((tag) => (format === "rss" ? { name: slots.put(tag) } : { term: slots.put(tag) })),
+    ...authorFields(
+      format,
+      article.authors.map((name) => slots.put(name)),
+      itemLanguage !== feedLanguage ? itemLanguage : undefined,
+    ),
+  };
+  // RSS <description> holds HTML, so the plain-text summary is escaped; Atom's is a text construct.
+  if (article.summary !== "") mapped.description = slots.put(format === "rss" ? escapeHtml(article.summary) : article.summary);
+  if (article.contentHtml !== "") mapped.content = slots.put(article.contentHtml);
+  return mapped;
+}
+
+/** Feed-level links, self first (its media type is the document's own), then the caller's links. */
+function xmlLinks(format: XmlFormat, feed: FeedDescriptor): XmlLink[] {
+  const links: XmlLink[] = [{ rel: "self", href: absoluteUrl(feed.selfUrl, "selfUrl"), type: bareMediaType(format) }];
+  // RSS has the channel <link> for the site; Atom names it with an alternate link.
+  if (format === "atom") links.push({ rel: "alternate", href: absoluteUrl(feed.siteUrl, "siteUrl"), type: "text/html" });
+  for (const link of feed.links) {
+    if (link.rel === "self") continue;
+    const out: XmlLink = { rel: link.rel, href: absoluteUrl(link.href, `${link.rel} link`) };
+    if (link.type !== undefined) out.type = link.type;
+    if (link.title !== undefined) out.title = link.title;
+    links.push(out);
+  }
+  return links;
+}
+
+/** Renders RSS 2.0 or Atom 1.0. */
+export function renderXmlFeed(format: XmlFormat, feed: FeedDescriptor, items: readonly FeedItem[]): string {
+  const slots = new TextSlots();
+  const language = languageTag(feed.language);
+  const updated = parseDate(feed.updated, "feed updated");
+
+  const options: FeedOptions = {
+    id: slots.put(feed.id),
+    title: slots.put(feed.title),
+    description: slots.put(feed.description),
+    link: absoluteUrl(feed.siteUrl, "siteUrl"),
+    // The library writes one self link; the patches replace it with all links.
+    feed: absoluteUrl(feed.selfUrl, "selfUrl"),
+    updated,
+  };
+  if (language !== undefined) options.language = language;
+  if (feed.stylesheetUrl !== undefined) options.stylesheet = slots.put(absoluteUrl(feed.stylesheetUrl, "stylesheetUrl"));
+  // RFC 4287 §4.1.1: an Atom feed needs an author unless every entry has one.
+  if (feed.author !== undefined) options.author = { name: slots.put(feed.author) };
+  else if (items.some((item) => item.article.authors.length === 0)) options.author = { name: slots.put(feed.title) };
+  if (format === "atom") delete options.link; // written by the patches as a typed alternate link
+
+  const library = new Feed(options);
+  const itemLanguages: (string | undefined)[] = [];
+  const itemHasSummary: boolean[] = [];
+  for (const item of items) {
+    library.addItem(libraryItem(format, item, language, slots));
+    const itemLanguage = languageTag(item.article.language);
+    itemLanguages.push(itemLanguage !== language ? itemLanguage : undefined);
+    itemHasSummary.push(item.article.summary !== "");
+  }
+
+  const context: PatchContext = {
+    links: xmlLinks(format, feed),
+    archive: feed.archive === true,
+    pubDate: updated.toUTCString(),
+    language,
+    itemLanguages,
+    itemHasSummary,
+  };
+  const skeleton = format === "rss" ? patchRss(library.rss2(), context) : patchAtom(library.atom1(), context);
+  return slots.restore(skeleton);
+}
