@@ -29,6 +29,10 @@ export interface Env {
   GUID_AUTHORITY?: string;
   /** Seconds a built index is reused inside one isolate. */
   INDEX_TTL?: string;
+  /** Seconds feeds and pages may be cached (Cache-Control max-age). */
+  CACHE_MAX_AGE?: string;
+  /** Secret: bearer token for `POST /admin/reindex`; the endpoint is disabled while unset. */
+  ADMIN_TOKEN?: string;
 }
 
 /** Configuration of one request, with defaults applied and values checked. */
@@ -45,6 +49,9 @@ export interface Config {
     guidAuthority: string;
   };
   indexTtlSeconds: number;
+  cacheMaxAgeSeconds: number;
+  /** Empty when the admin endpoint is disabled. */
+  adminToken: string;
 }
 
 /** A configuration value is missing or malformed; the message names the variable, never its value. */
@@ -88,6 +95,8 @@ export function loadConfig(env: Env, requestUrl: string): Config {
       guidAuthority: text(env.GUID_AUTHORITY) || new URL(siteUrl).hostname,
     },
     indexTtlSeconds: integer(env.INDEX_TTL, "INDEX_TTL", 60, 0, 86_400),
+    cacheMaxAgeSeconds: integer(env.CACHE_MAX_AGE, "CACHE_MAX_AGE", 300, 0, 86_400),
+    adminToken: text(env.ADMIN_TOKEN),
   };
 }
 
@@ -96,7 +105,11 @@ function text(value: string | undefined): string {
 }
 
 function isHttpUrl(value: string): boolean {
-  return URL.canParse(value) && /^https?:$/.test(new URL(value).protocol);
+  try {
+    return /^https?:$/.test(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }
 
 /** `articles` and `articles/` both mean the folder `articles/`; empty means the whole bucket. */

@@ -2,6 +2,13 @@
  * What the worker tests' buckets hold. Pure data: imported by the Node global
  * setup that seeds the buckets and by the tests inside workerd.
  */
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Endpoint of the local S3 server started by the global setup. */
+    s3Endpoint: string;
+  }
+}
+
 export { LOCAL_S3_CREDENTIALS } from "../../scripts/lib/local-s3-credentials";
 
 export const TEST_BUCKETS = {

@@ -8,12 +8,6 @@ import { startLocalS3 } from "../../scripts/lib/local-s3";
 import { seedTestBuckets } from "./buckets";
 import { TEST_BUCKETS } from "./fixtures";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    s3Endpoint: string;
-  }
-}
-
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const s3 = await startLocalS3({ buckets: Object.values(TEST_BUCKETS) });
   await seedTestBuckets(s3.endpoint);

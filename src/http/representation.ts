@@ -1,0 +1,145 @@
+/**
+ * Serving a rendered document the way aggregators expect: the edge cache in
+ * front of rendering, validators and 304s, Cache-Control with
+ * stale-while-revalidate / stale-if-error (RFC 5861), and the last good copy
+ * when the store is down. Every cacheable route goes through {@link serve}.
+ */
+import type { Context } from "hono";
+import { StoreError } from "../store/store";
+import { NOT_MODIFIED_HEADERS, entityTag, isNotModified } from "./conditional";
+import { HttpError } from "./errors";
+import { serverTiming, type ResponseCost } from "./server-timing";
+import type { AppEnv } from "./services";
+
+/** A document ready to be sent. */
+export interface Representation {
+  body: string;
+  /** Media type with charset. */
+  contentType: string;
+  /** Newest change of what the document shows; null when unknown. */
+  lastModified: Date | null;
+  /** Freshness lifetime in seconds; `immutable` for documents that never change again (closed archives). */
+  maxAge: number | "immutable";
+}
+
+/** How long a client or cache may keep using a stale copy while it revalidates, or while we fail. */
+const STALE_WHILE_REVALIDATE_SECONDS = 600;
+const STALE_IF_ERROR_SECONDS = 86_400;
+const ONE_YEAR_SECONDS = 31_536_000;
+
+/** Cache-Control for a representation. */
+export function cacheControl(maxAge: Representation["maxAge"]): string {
+  if (maxAge === "immutable") return `public, max-age=${ONE_YEAR_SECONDS}, immutable`;
+  return `public, max-age=${maxAge}, stale-while-revalidate=${STALE_WHILE_REVALIDATE_SECONDS}, stale-if-error=${STALE_IF_ERROR_SECONDS}`;
+}
+
+/** The Workers Cache API, where the runtime has one. */
+function edgeCache(): Cache | null {
+  return typeof caches !== "undefined" && "default" in caches ? (caches as unknown as { default: Cache }).default : null;
+}
+
+/**
+ * The cache key of a request: its URL with only the query parameters that
+ * change the document (others, such as tracking parameters, would split the cache).
+ */
+export function cacheKey(url: string, significantParams: readonly string[]): Request {
+  const parsed = new URL(url);
+  const kept = new URLSearchParams();
+  for (const name of significantParams) {
+    const value = parsed.searchParams.get(name);
+    if (value !== null) kept.set(name, value);
+  }
+  parsed.search = kept.toString();
+  parsed.hash = "";
+  return new Request(parsed.toString(), { method: "GET" });
+}
+
+/** The key under which the last good copy is kept for outages (stale-if-error). */
+function lastGoodKey(key: Request): Request {
+  const url = new URL(key.url);
+  url.searchParams.set("__last-good", "1");
+  return new Request(url.toString(), { method: "GET" });
+}
+
+/**
+ * Answers `c` with the document `render` produces, going through the edge
+ * cache and answering conditional requests. When rendering fails because the
+ * store is down, the last good copy is served instead (or 503 when there is none).
+ */
+export async function serve(
+  c: Context<AppEnv>,
+  render: () => Promise<Representation>,
+  options: { significantParams?: readonly string[] } = {},
+): Promise<Response> {
+  const cache = edgeCache();
+  const key = cacheKey(c.req.url, options.significantParams ?? []);
+
+  const cached = cache ? await cache.match(key) : undefined;
+  if (cached) {
+    return answer(c, cached, { store: { reads: 0, writes: 0, durationMs: 0 }, renderMs: null, cache: "hit" });
+  }
+
+  let response: Response;
+  try {
+    const started = performance.now();
+    response = await toResponse(await render());
+    // Time not spent waiting for the store was spent building the document.
+    const store = storeMeter(c);
+    const renderMs = Math.max(0, performance.now() - started - store.durationMs);
+    const cost: ResponseCost = { store, renderMs, cache: cache ? "miss" : "bypass" };
+    response.headers.set("Server-Timing", serverTiming(cost));
+  } catch (error) {
+    if (!(error instanceof StoreError) || !cache) throw error;
+    const lastGood = await cache.match(lastGoodKey(key));
+    if (!lastGood) throw error;
+    console.error(`serving the last good copy of ${key.url}: ${error.message}`);
+    return answer(c, lastGood, { store: storeMeter(c), renderMs: null, cache: "stale" });
+  }
+
+  if (cache) {
+    const forCache = response.clone();
+    const forOutages = new Response(response.clone().body, response);
+    forOutages.headers.set("Cache-Control", `public, max-age=${STALE_IF_ERROR_SECONDS}`);
+    c.executionCtx.waitUntil(Promise.all([cache.put(key, forCache), cache.put(lastGoodKey(key), forOutages)]));
+  }
+  return answer(c, response, null);
+}
+
+function storeMeter(c: Context<AppEnv>): ResponseCost["store"] {
+  return c.get("services")?.store.meter ?? { reads: 0, writes: 0, durationMs: 0 };
+}
+
+async function toResponse(representation: Representation): Promise<Response> {
+  const headers = new Headers({
+    "Content-Type": representation.contentType,
+    ETag: await entityTag(representation.body),
+    "Cache-Control": cacheControl(representation.maxAge),
+  });
+  if (representation.lastModified) headers.set("Last-Modified", representation.lastModified.toUTCString());
+  return new Response(representation.body, { status: 200, headers });
+}
+
+/**
+ * Sends `response` (fresh or from a cache) or a 304 for it. A cached copy gets
+ * the cost of this request in its Server-Timing, not the one it was stored with.
+ */
+function answer(c: Context<AppEnv>, response: Response, cost: ResponseCost | null): Response {
+  const headers = new Headers(response.headers);
+  if (cost) headers.set("Server-Timing", serverTiming(cost));
+  if (cost?.cache === "stale") headers.set("Cache-Control", "public, max-age=30");
+  const etag = headers.get("ETag");
+  if (etag && isNotModified(c.req.raw.headers, { etag, lastModified: headers.get("Last-Modified") })) {
+    const notModified = new Headers();
+    for (const name of NOT_MODIFIED_HEADERS) {
+      const value = headers.get(name);
+      if (value !== null) notModified.set(name, value);
+    }
+    return new Response(null, { status: 304, headers: notModified });
+  }
+  return new Response(response.body, { status: 200, headers });
+}
+
+/** Throws the 404 of a route whose subject does not exist. */
+export function notFound(what: string): never {
+  throw new HttpError(404, `${what} not found`);
+}
