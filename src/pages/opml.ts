@@ -1,0 +1,148 @@
+/**
+ * The OPML 2.0 catalogue of every feed the site serves
+ * (http://opml.org/spec2.opml), for importing into a feed reader at once.
+ *
+ * Outline type: every feed outline has `type="rss"`, Atom and JSON Feed ones
+ * included. OPML 2.0 defines no other subscription type, and feed readers
+ * (NetNewsWire, Feedly, Inoreader, Miniflux) write and expect `rss` for any
+ * subscription, detecting the real format from the document they fetch.
+ * RSS outlines also carry `version="RSS2"`, which the spec defines; the other
+ * formats have no defined version value and omit it.
+ */
+import { formatRfc822 } from "./dates";
+import { escapeHtml } from "./escape";
+import { DEFAULT_PATHS, FEED_FORMATS, TOPIC_HEADINGS, feedFormatInfo } from "./feeds";
+import type { FeedFormat, PagePaths } from "./feeds";
+import type { MainFeed, Topic } from "./home";
+
+/** Input of {@link renderOpml}. URLs may be root-relative; they are resolved against `siteUrl`. */
+export interface OpmlData {
+  /** Title of the catalogue (`<head><title>`). */
+  title: string;
+  /** Absolute site URL: base for relative URLs and `htmlUrl` of every outline. */
+  siteUrl: string;
+  /**
+   * `dateCreated`: when the catalogue's content was created. Pass a date from
+   * the data (e.g. the index build time), never "now", so that the document
+   * and its ETag only change when the feeds change.
+   */
+  dateCreated: string | Date;
+  /** `dateModified`; `dateCreated` when absent. */
+  dateModified?: string | Date | undefined;
+  /** `ownerName`; omitted when absent or empty. */
+  ownerName?: string | undefined;
+  /** The main feeds (category "Main"). */
+  feeds: readonly MainFeed[];
+  /** Topic feeds, grouped into the categories Tags, Authors, Languages, Sources. */
+  topics: readonly Topic[];
+  /** Formats listed for each topic; all three by default. */
+  topicFormats?: readonly FeedFormat[] | undefined;
+  /** URL scheme for topic feeds; {@link DEFAULT_PATHS} by default. */
+  paths?: PagePaths | undefined;
+}
+
+/** Where the OPML 2.0 specification lives (`<docs>`). */
+export const OPML_DOCS_URL = "http://opml.org/spec2.opml";
+
+/**
+ * Characters XML 1.0 forbids even as references (C0 controls but tab, LF, CR;
+ * lone surrogates; U+FFFE/U+FFFF). Stripped so that bad data cannot make the
+ * whole catalogue unparseable.
+ */
+const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Plain text as an XML attribute value or element content. */
+function xml(text: string): string {
+  return escapeHtml(text.replace(INVALID_XML, ""));
+}
+
+/** Absolute form of `url` against `base`; the input when it cannot be resolved. */
+function absolute(url: string, base: string): string {
+  try {
+    return new URL(url, base).href;
+  } catch {
+    return url;
+  }
+}
+
+interface Outline {
+  format: FeedFormat;
+  title: string;
+  xmlUrl: string;
+}
+
+function feedOutline(outline: Outline, htmlUrl: string, indent: string): string {
+  const version = outline.format === "rss" ? ` version="RSS2"` : "";
+  return (
+    `${indent}<outline type="rss" text="${xml(outline.title)}" title="${xml(outline.title)}"` +
+    ` xmlUrl="${xml(outline.xmlUrl)}" htmlUrl="${xml(htmlUrl)}"${version}/>`
+  );
+}
+
+function category(name: string, outlines: readonly Outline[], htmlUrl: string): string[] {
+  if (outlines.length === 0) return [];
+  return [
+    `    <outline text="${xml(name)}" title="${xml(name)}">`,
+    ...outlines.map((o) => feedOutline(o, htmlUrl, "      ")),
+    `    </outline>`,
+  ];
+}
+
+/** Singular label of each topic kind, used in outline titles ("Tag: Politik (RSS)"). */
+const TOPIC_LABELS = { tags: "Tag", authors: "Author", languages: "Language", sources: "Source" } as const;
+
+/**
+ * Renders the OPML 2.0 catalogue: a head (title, RFC 822 dates, optional
+ * owner, docs) and one category outline per group (Main, Tags, Authors,
+ * Languages, Sources; empty groups left out) holding one outline per feed.
+ *
+ * @param data Feeds, topics and metadata (see {@link OpmlData}).
+ * @returns A well-formed XML document.
+ * @throws RangeError when `dateCreated` or `dateModified` is not a valid date.
+ */
+export function renderOpml(data: OpmlData): string {
+  const paths = data.paths ?? DEFAULT_PATHS;
+  const siteUrl = data.siteUrl;
+  const formats = data.topicFormats ?? FEED_FORMATS.map((f) => f.format);
+
+  const head = [
+    `    <title>${xml(data.title)}</title>`,
+    `    <dateCreated>${formatRfc822(data.dateCreated)}</dateCreated>`,
+    `    <dateModified>${formatRfc822(data.dateModified ?? data.dateCreated)}</dateModified>`,
+  ];
+  if (data.ownerName) head.push(`    <ownerName>${xml(data.ownerName)}</ownerName>`);
+  head.push(`    <docs>${OPML_DOCS_URL}</docs>`);
+
+  const body = category(
+    "Main",
+    data.feeds.map((f) => ({ format: f.format, title: f.title, xmlUrl: absolute(f.url, siteUrl) })),
+    siteUrl,
+  );
+  for (const { kind, heading } of TOPIC_HEADINGS) {
+    const outlines: Outline[] = [];
+    for (const topic of data.topics) {
+      if (topic.kind !== kind) continue;
+      for (const format of formats) {
+        outlines.push({
+          format,
+          title: `${TOPIC_LABELS[kind]}: ${topic.name} (${feedFormatInfo(format).label})`,
+          xmlUrl: absolute(paths.topicFeed(kind, topic.slug, format), siteUrl),
+        });
+      }
+    }
+    body.push(...category(heading, outlines, siteUrl));
+  }
+
+  return [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<opml version="2.0">`,
+    `  <head>`,
+    ...head,
+    `  </head>`,
+    `  <body>`,
+    ...body,
+    `  </body>`,
+    `</opml>`,
+    "",
+  ].join("\n");
+}
