@@ -55,9 +55,16 @@ export function xmlSafe(text: string): string {
   );
 }
 
-/** Escapes text for XML character data and for double-quoted attribute values (XML 1.0 §2.4, §3.3.1). */
+/**
+ * Escapes plain text for XML character data and for double-quoted attribute
+ * values (XML 1.0 §2.4, §3.3.1). `&` and `<` become hexadecimal character
+ * references (`&#x26;`, `&#x3C;`), as the RSS Best Practices Profile
+ * ("Encoding Plain Text") asks: then no reader mistakes escaped text for
+ * markup, and the W3C validator does not flag markup-like text (`<script>`,
+ * `&amp;`) in a plain-text element as undeclared HTML.
+ */
 export function escapeXml(text: string): string {
-  return xmlSafe(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return xmlSafe(text).replace(/&/g, "&#x26;").replace(/</g, "&#x3C;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
 /**
@@ -70,23 +77,38 @@ export function cdata(text: string): string {
 
 /**
  * Slot tokens standing in for free text while the library serializes.
- * {@link TextSlots.put} returns a token; {@link TextSlots.restore} replaces
- * each token with its text, as a correct CDATA section where the library
- * wrote CDATA and as escaped character data (or attribute value) elsewhere.
+ * {@link TextSlots.text} and {@link TextSlots.html} return a token;
+ * {@link TextSlots.restore} replaces each token with its value:
+ *
+ * - plain text always as escaped character data ({@link escapeXml}), also
+ *   where the library wrapped it in CDATA (RSS and Atom titles): plain text
+ *   must be written with character references, which CDATA cannot hold;
+ * - HTML as a correct CDATA section ({@link cdata}) where the library wrote
+ *   CDATA, as escaped character data elsewhere.
  */
 export class TextSlots {
-  private readonly texts: string[] = [];
+  private readonly slots: { value: string; html: boolean }[] = [];
 
-  put(text: string): string {
-    this.texts.push(text);
-    return `${OPEN}${this.texts.length - 1}${CLOSE}`;
+  /** A token for plain text. */
+  text(value: string): string {
+    return this.put(value, false);
+  }
+
+  /** A token for HTML (RSS description and content:encoded, Atom `type="html"`). */
+  html(value: string): string {
+    return this.put(value, true);
+  }
+
+  private put(value: string, html: boolean): string {
+    this.slots.push({ value, html });
+    return `${OPEN}${this.slots.length - 1}${CLOSE}`;
   }
 
   restore(skeleton: string): string {
     const xml = skeleton.replace(TOKEN, (_match, inCdata: string | undefined, bare: string | undefined) => {
-      const text = this.texts[Number(inCdata ?? bare)];
-      if (text === undefined) throw new Error("feed-library-fixes: unknown text slot");
-      return inCdata !== undefined ? cdata(text) : escapeXml(text);
+      const slot = this.slots[Number(inCdata ?? bare)];
+      if (slot === undefined) throw new Error("feed-library-fixes: unknown text slot");
+      return slot.html && inCdata !== undefined ? cdata(slot.value) : escapeXml(slot.value);
     });
     if (xml.includes(OPEN) || xml.includes(CLOSE)) {
       throw new Error("feed-library-fixes: a text slot was not restored");

@@ -27,23 +27,23 @@ function libraryItem(format: XmlFormat, item: FeedItem, feedLanguage: string | u
   const { article } = item;
   const itemLanguage = languageTag(article.language);
   const mapped: Item = {
-    title: slots.put(article.title),
+    title: slots.text(article.title),
     id: item.guid,
     guid: item.guid,
     link: absoluteUrl(item.link, `link of ${article.id}`),
     date: parseDate(article.updated, `updated of ${article.id}`),
     published: parseDate(article.published, `published of ${article.id}`),
     // RSS: name is the element text. Atom: term is the category (a label equal to it would be noise).
-    category: article.tags.map((tag) => (format === "rss" ? { name: slots.put(tag) } : { term: slots.put(tag) })),
+    category: article.tags.map((tag) => (format === "rss" ? { name: slots.text(tag) } : { term: slots.text(tag) })),
     ...authorFields(
       format,
-      article.authors.map((name) => slots.put(name)),
+      article.authors.map((name) => slots.text(name)),
       itemLanguage !== feedLanguage ? itemLanguage : undefined,
     ),
   };
   // RSS <description> holds HTML, so the plain-text summary is escaped; Atom's is a text construct.
-  if (article.summary !== "") mapped.description = slots.put(format === "rss" ? escapeHtml(article.summary) : article.summary);
-  if (article.contentHtml !== "") mapped.content = slots.put(article.contentHtml);
+  if (article.summary !== "") mapped.description = format === "rss" ? slots.html(escapeHtml(article.summary)) : slots.text(article.summary);
+  if (article.contentHtml !== "") mapped.content = slots.html(article.contentHtml);
   return mapped;
 }
 
@@ -69,19 +69,19 @@ export function renderXmlFeed(format: XmlFormat, feed: FeedDescriptor, items: re
   const updated = parseDate(feed.updated, "feed updated");
 
   const options: FeedOptions = {
-    id: slots.put(feed.id),
-    title: slots.put(feed.title),
-    description: slots.put(feed.description),
+    id: slots.text(feed.id),
+    title: slots.text(feed.title),
+    description: slots.text(feed.description),
     link: absoluteUrl(feed.siteUrl, "siteUrl"),
     // The library writes one self link; the patches replace it with all links.
     feed: absoluteUrl(feed.selfUrl, "selfUrl"),
     updated,
   };
   if (language !== undefined) options.language = language;
-  if (feed.stylesheetUrl !== undefined) options.stylesheet = slots.put(absoluteUrl(feed.stylesheetUrl, "stylesheetUrl"));
+  if (feed.stylesheetUrl !== undefined) options.stylesheet = slots.text(absoluteUrl(feed.stylesheetUrl, "stylesheetUrl"));
   // RFC 4287 §4.1.1: an Atom feed needs an author unless every entry has one.
-  if (feed.author !== undefined) options.author = { name: slots.put(feed.author) };
-  else if (items.some((item) => item.article.authors.length === 0)) options.author = { name: slots.put(feed.title) };
+  if (feed.author !== undefined) options.author = { name: slots.text(feed.author) };
+  else if (items.some((item) => item.article.authors.length === 0)) options.author = { name: slots.text(feed.title) };
   if (format === "atom") delete options.link; // written by the patches as a typed alternate link
 
   const library = new Feed(options);
