@@ -1,0 +1,118 @@
+/**
+ * `npm start`: the whole service on this machine, offline. Starts a local
+ * S3-protocol server on loopback with a temporary directory, uploads the
+ * article folder, builds the index, and runs the Worker in workerd
+ * (`wrangler dev`) pointed at that bucket. Ctrl-C stops everything.
+ *
+ *   ARTICLES_DIR  folder of raw articles (default ./articles)
+ *   PORT          port of the Worker (default 8787)
+ *   ADMIN_TOKEN   bearer token for POST /admin/reindex (default local-admin-token)
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { rebuildIndex } from "../src/index/build";
+import { createS3Store } from "../src/store/s3";
+import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from "./lib/local-s3";
+import { uploadFolder } from "./lib/upload";
+
+const BUCKET = "articles";
+const articlesDir = resolve(process.env.ARTICLES_DIR ?? "articles");
+const port = Number(process.env.PORT ?? 8787);
+const adminToken = process.env.ADMIN_TOKEN ?? "local-admin-token";
+
+let s3: LocalS3 | undefined;
+let worker: ChildProcess | undefined;
+let stopping = false;
+
+/** Stops the Worker (its whole process group: wrangler runs workerd as a child) and the S3 server. */
+async function stop(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    const pid = worker?.pid;
+    if (pid && worker?.exitCode === null) {
+      const exited = new Promise((done) => worker?.once("exit", done));
+      signalGroup(pid, "SIGTERM");
+      // A Worker that ignores SIGTERM is not allowed to outlive us.
+      const timeout = setTimeout(() => signalGroup(pid, "SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timeout);
+    }
+    await s3?.close();
+  }
+  process.exit(code);
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* already gone */
+  }
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(articlesDir)) throw new Error(`ARTICLES_DIR ${articlesDir} does not exist`);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`PORT must be a port number, got "${process.env.PORT}"`);
+
+  s3 = await startLocalS3({ buckets: [BUCKET] });
+  const store = createS3Store({ endpoint: s3.endpoint, region: "us-east-1", bucket: BUCKET, forcePathStyle: true, ...LOCAL_S3_CREDENTIALS });
+  const keys = await uploadFolder(store, articlesDir, "");
+  const report = await rebuildIndex(store, { articlePrefix: "", defaultLanguage: "en" });
+  console.log(`local S3 server ${s3.endpoint}: ${keys.length} files uploaded from ${articlesDir}`);
+  console.log(`index: ${report.parsed} articles parsed, ${report.skipped.length} skipped`);
+  for (const { key, reason } of report.skipped) console.log(`  skipped ${key}: ${reason}`);
+
+  const vars: Record<string, string> = {
+    S3_ENDPOINT: s3.endpoint,
+    S3_REGION: "us-east-1",
+    S3_BUCKET: BUCKET,
+    S3_PREFIX: "",
+    S3_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+    S3_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+    ADMIN_TOKEN: adminToken,
+  };
+  const args = ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false"];
+  for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
+  worker = spawn("npx", args, { stdio: ["ignore", "pipe", "pipe"], detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
+  worker.stdout?.on("data", (chunk: Buffer) => forward(chunk, process.stdout));
+  worker.stderr?.on("data", (chunk: Buffer) => forward(chunk, process.stderr));
+  worker.once("exit", (code) => {
+    if (stopping) return;
+    console.error(`wrangler dev exited (${code ?? "by a signal"})`);
+    void stop(1);
+  });
+
+  const base = `http://127.0.0.1:${port}`;
+  await waitForWorker(`${base}/rss.xml`);
+  console.log(`\nThe feed service runs on ${base}:`);
+  for (const path of ["/", "/rss.xml", "/atom.xml", "/feed.json", "/opml.xml"]) console.log(`  ${base}${path}`);
+  console.log("Press Ctrl-C to stop.");
+}
+
+/** Passes wrangler's output through, minus the harmless failures of its online checks (no internet here). */
+function forward(chunk: Buffer, out: NodeJS.WriteStream): void {
+  const lines = chunk.toString().split("\n").filter((line) => !/ENOTFOUND|workers\.cloudflare\.com/.test(line));
+  const text = lines.join("\n");
+  if (text.trim()) out.write(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+async function waitForWorker(url: string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  throw new Error(`the Worker did not answer ${url} within 90 s`);
+}
+
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+main().catch(async (error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  await stop(1);
+});
