@@ -84,8 +84,8 @@ export function formatRfc822(date: string | Date): string {
 
 /** Readable month name for an archive key `YYYY-MM`, e.g. `June 2024`; the key itself when malformed. */
 export function formatMonth(month: string): string {
-  const match = /^(\d{4})-(\d{2})$/.exec(month);
+  // Month 01-12 only: Date.UTC would silently roll `2024-13` over into January 2025.
+  const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
   if (!match) return month;
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1));
-  return Number.isNaN(date.getTime()) ? month : format(date, "MMMM yyyy", { in: inUtc });
+  return format(new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1)), "MMMM yyyy", { in: inUtc });
 }

@@ -1,0 +1,73 @@
+import { XMLValidator } from "fast-xml-parser";
+import { describe, expect, it } from "vitest";
+import { renderArticlePage } from "../../../src/pages/article-page";
+import { escapeHtml, safeUrl } from "../../../src/pages/escape";
+import { renderHomePage } from "../../../src/pages/home";
+import { renderOpml } from "../../../src/pages/opml";
+import { FEEDS, FORBIDDEN, HOSTILE_TOPICS, SITE_URL, homeData, hostile, lexicalProblems } from "./fixtures";
+
+describe("escapeHtml", () => {
+  it("escapes the five special characters", () => {
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe("&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+  });
+
+  it("leaves other text, including non-ASCII, unchanged", () => {
+    expect(escapeHtml("Müller „Zitat“ — 北朝鮮")).toBe("Müller „Zitat“ — 北朝鮮");
+  });
+
+  it("escapes existing entities again (input is text, not HTML)", () => {
+    expect(escapeHtml("&amp;")).toBe("&amp;amp;");
+  });
+});
+
+describe("safeUrl", () => {
+  it.each(["https://a.example/x?y=1", "http://a.example", "/articles/x", "HTTPS://A.EXAMPLE"])("keeps %s", (url) => {
+    expect(safeUrl(url)).toBe(url);
+  });
+
+  it.each(["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "//evil.example/", "vbscript:x", "relative"])(
+    "replaces %s",
+    (url) => {
+      expect(safeUrl(url)).toBe("#");
+    },
+  );
+});
+
+describe("hostile text never reaches the output unescaped", () => {
+  const outputs: Record<string, string> = {
+    "home page": renderHomePage(homeData({ title: hostile.title, description: hostile.summary, latest: [hostile], topics: HOSTILE_TOPICS })),
+    "article page": renderArticlePage({ article: hostile, siteTitle: hostile.title, homeUrl: "/", feeds: FEEDS }),
+    OPML: renderOpml({
+      title: hostile.title,
+      siteUrl: SITE_URL,
+      dateCreated: "2024-06-19T08:00:00Z",
+      ownerName: hostile.title,
+      feeds: FEEDS.map((f) => ({ ...f, title: hostile.title })),
+      topics: HOSTILE_TOPICS,
+    }),
+  };
+
+  for (const [name, output] of Object.entries(outputs)) {
+    it(`${name}`, () => {
+      for (const fragment of FORBIDDEN) expect(output, fragment).not.toContain(fragment);
+      // The hostile text is still shown, escaped.
+      expect(output).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    });
+  }
+
+  it.each(["home page", "article page"])("%s is lexically sound: no attribute broken out of, no raw markup in text", (name) => {
+    expect(lexicalProblems(outputs[name] ?? "")).toEqual([]);
+  });
+
+  it("home page shows the hostile topic name escaped", () => {
+    expect(outputs["home page"]).toContain("&lt;b&gt;x&lt;/b&gt;");
+  });
+
+  it("article page turns the javascript: source into an inert link", () => {
+    expect(outputs["article page"]).toContain(`Original: <a href="#"`);
+  });
+
+  it("OPML with hostile names is still well-formed", () => {
+    expect(XMLValidator.validate(outputs.OPML ?? "")).toBe(true);
+  });
+});
