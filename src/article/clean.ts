@@ -12,10 +12,21 @@ import { adLabelLanguages, commentWordLanguages, LanguageVotes, sourceLabelLangu
 /**
  * An ad placeholder: a bracketed label in any script, an underscore and a
  * number (`[Anzeige_2]`, `[Quảng cáo_2]`, `[ad_1]`). The label must start with
- * a letter, so `[1]` footnotes and `[_1]` are left alone. The blanks around it
- * are captured so the replacement can decide how much spacing survives.
+ * a letter, so `[1]` footnotes and `[_1]` are left alone; after that any
+ * character but brackets and line breaks is accepted (`[ad__1]`, `[Pub/Ad_3]`),
+ * because a CMS label can be anything and a leftover is worse than a miss.
  */
-const PLACEHOLDER = /( ?)\[(\p{L}[\p{L}\p{M}\p{N} '’.-]{0,40})_\p{Nd}{1,9}\]( ?)/gu;
+const ONE = String.raw`\[(\p{L}[^\[\]\n]{0,40}?)_\p{Nd}{1,9}\]`;
+/** One placeholder, capturing its label; used to report labels inside a run. */
+const PLACEHOLDER_ONE = new RegExp(ONE, "gu");
+/**
+ * A run of adjacent placeholders (`[ad_1] [ad_2]`) is removed as one unit, so
+ * the spacing decision sees the real words on either side. The blanks around
+ * the run are captured so the replacement can decide how much spacing survives.
+ */
+const PLACEHOLDER = new RegExp(String.raw`( ?)((?:${ONE} ?)*${ONE})( ?)`, "gu");
+/** Same pattern without `g`, for a stateless test. */
+const PLACEHOLDER_TEST = new RegExp(ONE, "u");
 
 /** Quick pre-check so lines without any `[` skip the regex entirely. */
 const HAS_BRACKET = "[";
@@ -45,9 +56,15 @@ const SOURCE_LINE = /^(\p{L}[\p{L}\p{M} ]{0,30}?)([^\S\n]*):[^\S\n]*(\S.*)$/u;
  */
 export function removePlaceholders(line: string, onLabel?: (label: string) => void): string {
   if (!line.includes(HAS_BRACKET)) return line;
-  PLACEHOLDER.lastIndex = 0;
-  const out = line.replace(PLACEHOLDER, (match: string, before: string, label: string, after: string, offset: number, whole: string) => {
-    onLabel?.(label);
+  const out = line.replace(PLACEHOLDER, (...args: unknown[]) => {
+    // Groups: 1 blank before, 2 the run, 3 label of its first placeholder, 4 label of its last, 5 blank after.
+    const match = args[0] as string;
+    const before = args[1] as string;
+    const run = args[2] as string;
+    const after = args[5] as string;
+    const offset = args[6] as number;
+    const whole = args[7] as string;
+    if (onLabel !== undefined) for (const m of run.matchAll(PLACEHOLDER_ONE)) onLabel(m[1] ?? "");
     const prev = whole.slice(0, offset);
     const next = whole.slice(offset + match.length);
     // At either end of the line nothing needs separating.
@@ -70,10 +87,7 @@ export function removePlaceholders(line: string, onLabel?: (label: string) => vo
 
 /** True when the text still contains something shaped like an ad placeholder. */
 export function hasPlaceholder(text: string): boolean {
-  PLACEHOLDER.lastIndex = 0;
-  const found = PLACEHOLDER.test(text);
-  PLACEHOLDER.lastIndex = 0;
-  return found;
+  return PLACEHOLDER_TEST.test(text);
 }
 
 /** A source line found in the trailer. */

@@ -121,7 +121,7 @@ export function titleCase(name: string): string {
  * brackets, then whitespace. Whether it really ends a sentence is decided by
  * {@link isSentenceEnd}.
  */
-const SENTENCE_END = /[.!?…]+["”»’'')]*(?=\s)/gu;
+const SENTENCE_END = /[.!?…]+["”“»«’‘')]*(?=\s)/gu;
 /** What a new sentence starts with: an upper-case letter, a digit or an opening quote. */
 const SENTENCE_START = /^\s+["“„«‚(]?[\p{Lu}\p{Lt}\p{N}]/u;
 /** The word just before a period. */
@@ -169,7 +169,7 @@ export function firstSentence(paragraph: string): string {
 export function deriveTitle(firstParagraph: string): string {
   let sentence = firstSentence(firstParagraph).trim();
   // Headlines carry no full stop; question and exclamation marks stay.
-  if (sentence.endsWith(".") && !sentence.endsWith("..")) sentence = sentence.slice(0, -1);
+  if (sentence.endsWith(".") && !sentence.endsWith("..") && sentence.length > 1) sentence = sentence.slice(0, -1).trimEnd();
   return truncateAtWord(sentence, TITLE_MAX);
 }
 

@@ -47,6 +47,9 @@ export type ParseResult =
 /** Share of replacement characters / control codes above which a body is considered binary. */
 const GARBAGE_THRESHOLD = 0.1;
 
+/** A letter or a digit in any script. */
+const HAS_WORD = /[\p{L}\p{N}]/u;
+
 /** Metadata keys that may carry the publication date, in order of preference. */
 const METADATA_DATE_KEYS = ["date", "published"] as const;
 
@@ -105,6 +108,9 @@ function parseUnsafe(raw: RawArticle, options: ParseOptions): ParseResult {
     if (signature !== null) body.pop();
   }
   if (body.length === 0) return skip(trailer.trailerLines > 0 ? "nothing left after removing the trailer" : "no text");
+  // A body of punctuation alone ("---", ".") is not an article.
+  const first = body.find((line) => HAS_WORD.test(line));
+  if (first === undefined) return skip("no words left after cleaning");
 
   // Rule 8: language.
   const language = chooseLanguage(fm, trailer.votes.best(options.defaultLanguage) ?? trailer.bodyVotes.best(options.defaultLanguage), options, warnings);
@@ -129,8 +135,7 @@ function parseUnsafe(raw: RawArticle, options: ParseOptions): ParseResult {
   const authors = dedupe((fm.author ?? signature ?? []).map((a) => clean(a)));
   if (authors.length === 0) warnings.push("no author signature");
 
-  // Rule 7: title, and the summary.
-  const first = body[0] ?? "";
+  // Rule 7: title, and the summary, from the first paragraph with words in it.
   const title = fm.title !== undefined ? clean(fm.title) : deriveTitle(first);
   const summary = fm.summary !== undefined ? truncateAtWord(clean(fm.summary), SUMMARY_MAX) : deriveSummary(first);
 
