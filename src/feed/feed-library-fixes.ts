@@ -13,14 +13,17 @@
  *    library's serializer (xml-js 1.6): CDATA sections escape only the first
  *    `]]>` (XML 1.0 §2.7: `]]>` ends a CDATA section), and text nodes turn a
  *    literal `&amp;` into `&` before escaping (so the text `&amp;` came out
- *    as `&`).
+ *    as `&`). Plain text is written with hexadecimal character references
+ *    for `&` and `<` ({@link escapeXml}), never in CDATA.
  * 2. **Patches of the skeleton** for what the library cannot express:
  *    namespace declarations, `atom:link` lists, `xml:lang`, Atom text
  *    construct types. Every patch states how many matches it expects and
  *    throws otherwise, so a changed library fails loudly in tests instead of
  *    producing subtly wrong feeds.
  * 3. **Item extensions** (the library's own hook, RSS only) for
- *    `<dc:creator>` and `<dc:language>`.
+ *    `<dc:creator>` and `<dc:language>`: the library writes author names
+ *    into RSS `<author>`, which must hold an e-mail address
+ *    ({@link authorFields}).
  *
  * Defects of the library that need no patch because the caller avoids them:
  * `updated`/`lastBuildDate` default to the current time (the caller always
