@@ -32,7 +32,7 @@ const PLACEHOLDER_TEST = new RegExp(ONE, "u");
 const HAS_BRACKET = "[";
 
 /** Characters after which a removed placeholder needs no space (closing punctuation). */
-const CLOSING = /^[.,;:!?…)\]}»”"'’]/u;
+const CLOSING = /^[.,;:!?…)\]}»”"'’]$/u;
 /** Characters before which a removed placeholder needs no space (opening punctuation). */
 const OPENING = /[(\[{«„“"'‘]$/u;
 
@@ -65,20 +65,18 @@ export function removePlaceholders(line: string, onLabel?: (label: string) => vo
     const offset = args[6] as number;
     const whole = args[7] as string;
     if (onLabel !== undefined) for (const m of run.matchAll(PLACEHOLDER_ONE)) onLabel(m[1] ?? "");
-    const prev = whole.slice(0, offset);
-    const next = whole.slice(offset + match.length);
+    const end = offset + match.length;
     // At either end of the line nothing needs separating.
-    if (prev.length === 0 || next.length === 0) return "";
+    if (offset === 0 || end === whole.length) return "";
+    // Only the neighbouring characters matter; looking at single characters keeps this linear.
+    const p = whole.charAt(offset - 1);
+    const n = whole.charAt(end);
     // Blanks on both sides: they separated two words, keep exactly one.
-    if (before !== "" && after !== "") {
-      return CLOSING.test(next) || OPENING.test(prev) ? "" : " ";
-    }
+    if (before !== "" && after !== "") return CLOSING.test(n) || OPENING.test(p) ? "" : " ";
     // Blank on one side only: keep it unless punctuation on the other side wants to touch the word.
-    if (before !== "") return CLOSING.test(next) ? "" : " ";
-    if (after !== "") return OPENING.test(prev) ? "" : " ";
+    if (before !== "") return CLOSING.test(n) ? "" : " ";
+    if (after !== "") return OPENING.test(p) ? "" : " ";
     // Glued on both sides (`word[ad_1]word`): the placeholder stood for a break between words.
-    const p = prev.slice(-1);
-    const n = next.slice(0, 1);
     return WORDCHAR.test(p) && WORDCHAR.test(n) ? " " : "";
   });
   // Adjacent placeholders can each contribute a space; a final squeeze keeps the promise.
