@@ -24,17 +24,27 @@ export type YamlValue = YamlScalar | YamlScalar[];
 
 /** The front-matter keys the article model understands, typed. */
 export interface FrontMatter {
+  /** Headline; wins over the derived title. */
   title?: string;
   /** Raw date text; parsed by the caller (ISO 8601 or RFC 2822). */
   date?: string;
+  /** Raw date text of the last update. */
   updated?: string;
+  /** Authors: a single string is one author; `authors` is accepted as an alias. */
   author?: string[];
+  /** Tags from a list or a comma-separated string, trimmed, empty ones dropped. */
   tags?: string[];
+  /** Language tag as written; validated by the caller. `language` is accepted as an alias. */
   lang?: string;
+  /** URL of the original article; validated by the caller. */
   source?: string;
+  /** Plain-text summary. */
   summary?: string;
+  /** Lead image URL; validated by the caller. */
   image?: string;
+  /** Stable identity, overriding the one derived from the object key. */
   id?: string;
+  /** `true`/`yes`/`on`: keep the article out of every feed. */
   draft?: boolean;
 }
 
