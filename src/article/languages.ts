@@ -76,9 +76,6 @@ for (const row of LANGUAGES) {
   for (const word of row.commentWords) addTo(COMMENT_WORDS, foldLabel(word), row.code);
 }
 
-/** What kind of trailer label a word is. */
-export type LabelKind = "source" | "ad" | "comment";
-
 /**
  * Is `label` (without colon) a known source-line label in any language?
  * `spacedColon` says whether the line had blanks before its colon.
