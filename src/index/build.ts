@@ -148,7 +148,7 @@ export async function rebuildIndex(store: ArticleStore, options: RebuildOptions)
       const result = parse(object, options.defaultLanguage);
       if (result.ok) {
         fresh.set(info.key, result.article);
-        results.set(info.key, { etag: object.etag, article: withoutContent(result.article) });
+        results.set(info.key, { etag: object.etag, article: planningMeta(result.article) });
         if (result.warnings.length > 0) warnings.push({ key: info.key, warnings: result.warnings });
       } else {
         results.set(info.key, { etag: object.etag, skipped: result.reason });
@@ -184,6 +184,7 @@ export async function rebuildIndex(store: ArticleStore, options: RebuildOptions)
   const builtAt = now.toISOString();
   const writePlan = async (plan: PagePlan): Promise<void> => {
     const articles = await resolver.contents(plan);
+    if (plan.phase === 0 && articles.length === 0) return; // Its object vanished mid-run: nothing to write.
     await io.put(plan.key, JSON.stringify(plan.render(articles, builtAt)));
   };
   const headPlan = changed.find((plan) => plan.key === keys.head);
@@ -283,9 +284,18 @@ function parse(object: StoredObject, defaultLanguage: string) {
   );
 }
 
-function withoutContent(article: Article): ArticleMeta {
-  const { contentHtml: _content, ...meta } = article;
-  return meta;
+function planningMeta(article: Article): ArticleMeta {
+  const { id, published, updated, draft, tags, authors, language, sourceHost } = article;
+  return { id, published, updated, draft, tags, authors, language, sourceHost };
+}
+
+/**
+ * `isVisible` takes a whole article; the manifest only keeps planning fields.
+ * Fill the rest with neutral values rather than reimplement the rule here, so
+ * the rebuild and the readers can never disagree on what is visible.
+ */
+function visibleAt(key: string, meta: ArticleMeta, now: Date): boolean {
+  return isVisible({ ...meta, key, title: "", summary: "", contentHtml: "", sourceUrl: null, image: null }, now);
 }
 
 /** The old manifest, or null when there is none or it cannot be trusted (then everything is rebuilt). */
@@ -316,6 +326,8 @@ function isEntry(value: unknown): value is ManifestEntry {
     article !== null &&
     typeof article.id === "string" &&
     typeof article.published === "string" &&
+    typeof article.updated === "string" &&
+    typeof article.language === "string" &&
     typeof article.draft === "boolean" &&
     Array.isArray(article.tags) &&
     Array.isArray(article.authors)
@@ -427,7 +439,7 @@ interface TopicGroup {
 
 /** Every index object the members call for, with fingerprints. */
 function planPages(members: Member[], keys: IndexKeys, now: Date): PagePlan[] {
-  for (const member of members) member.visible = isVisible({ ...member.meta, contentHtml: "" }, now);
+  for (const member of members) member.visible = visibleAt(member.key, member.meta, now);
   members.sort(newestFirst);
 
   const plans: PagePlan[] = [];
@@ -536,7 +548,7 @@ function articleFingerprint(key: string, etag: string): string {
  */
 class ContentResolver {
   private readonly pool = new Map<string, Article>();
-  private readonly pending = new Map<string, Promise<Article>>();
+  private readonly pending = new Map<string, Promise<Article | null>>();
   private readonly pagesRead = new Set<string>();
 
   constructor(
@@ -567,13 +579,14 @@ class ContentResolver {
     }
   }
 
-  /** The full articles of the plan's members, in order. */
+  /** The full articles of the plan's members, in order (without any that vanished during the run). */
   async contents(plan: PagePlan): Promise<Article[]> {
     await this.prefetch(plan);
-    return Promise.all(plan.members.map((member) => this.article(member)));
+    const articles = await Promise.all(plan.members.map((member) => this.article(member)));
+    return articles.filter((article): article is Article => article !== null);
   }
 
-  private article(member: Member): Promise<Article> {
+  private article(member: Member): Promise<Article | null> {
     const known = this.fresh.get(member.key) ?? this.pool.get(member.key);
     if (known !== undefined && known.id === member.meta.id) return Promise.resolve(known);
     let pending = this.pending.get(member.key);
@@ -584,7 +597,7 @@ class ContentResolver {
     return pending;
   }
 
-  private async load(member: Member): Promise<Article> {
+  private async load(member: Member): Promise<Article | null> {
     const objectKey = this.keys.article(member.meta.id);
     if (this.old?.pages[objectKey] === articleFingerprint(member.key, member.etag)) {
       const object = await this.io.get(objectKey);
@@ -599,9 +612,10 @@ class ContentResolver {
       const result = parse(raw, this.defaultLanguage);
       if (result.ok) return result.article;
     }
-    // Changed or removed since the listing: serve the metadata now; the next
-    // run sees the new ETag (or the deletion) and rewrites this page.
-    this.log(`index: ${member.key} changed during the rebuild; its content is missing until the next run`);
-    return { ...member.meta, contentHtml: "" };
+    // Changed or removed since the listing: leave it out of this run's pages.
+    // The next run sees the new ETag (or the deletion), which changes the
+    // fingerprint of every page it belongs to, and writes them again.
+    this.log(`index: ${member.key} changed during the rebuild; left out until the next run`);
+    return null;
   }
 }
