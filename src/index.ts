@@ -11,7 +11,7 @@ const app = createApp();
 export default {
   fetch: app.fetch,
 
-  async scheduled(_controller: ScheduledController, env: Env): Promise<void> {
+  async scheduled(_controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
     // No request, so no origin to derive SITE_URL from; a rebuild does not need it.
     const report = await rebuildOnce(createServices(env, "http://localhost/"));
     console.log(
