@@ -106,7 +106,12 @@ ${escapeHtml(FEED_CSS)}</style>
           <xsl:value-of select="$text"/>
         </a>
       </xsl:when>
-      <xsl:otherwise><xsl:value-of select="$text"/></xsl:otherwise>
+      <xsl:otherwise>
+        <span>
+          <xsl:if test="string($class) != ''"><xsl:attribute name="class"><xsl:value-of select="$class"/></xsl:attribute></xsl:if>
+          <xsl:value-of select="$text"/>
+        </span>
+      </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 
@@ -118,6 +123,43 @@ ${escapeHtml(FEED_CSS)}</style>
         <xsl:value-of select="concat(substring($value, 1, 10), ' ', substring($value, 12, 5), ' UTC')"/>
       </xsl:when>
       <xsl:otherwise><xsl:value-of select="$value"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!--
+    RSS <description> (and Atom type="html" summaries) hold HTML, so a plain
+    summary arrives with its special characters escaped once more ("AT&amp;T").
+    Shown as text, that would read "AT&amp;T"; this undoes the five entities an
+    escaper writes, in one left-to-right pass (so "&amp;lt;" stays "&lt;").
+    The result is still written as text, so no markup can come through.
+  -->
+  <xsl:template name="html-to-text">
+    <xsl:param name="text"/>
+    <xsl:choose>
+      <xsl:when test="contains($text, '&amp;')">
+        <xsl:value-of select="substring-before($text, '&amp;')"/>
+        <xsl:variable name="rest" select="substring-after($text, '&amp;')"/>
+        <xsl:variable name="entity" select="substring-before($rest, ';')"/>
+        <xsl:choose>
+          <xsl:when test="$entity = 'lt'">&lt;</xsl:when>
+          <xsl:when test="$entity = 'gt'">&gt;</xsl:when>
+          <xsl:when test="$entity = 'amp'">&amp;</xsl:when>
+          <xsl:when test="$entity = 'quot'">"</xsl:when>
+          <xsl:when test="$entity = '#39' or $entity = 'apos'">'</xsl:when>
+          <xsl:otherwise>&amp;</xsl:otherwise>
+        </xsl:choose>
+        <xsl:call-template name="html-to-text">
+          <xsl:with-param name="text">
+            <xsl:choose>
+              <xsl:when test="$entity = 'lt' or $entity = 'gt' or $entity = 'amp' or $entity = 'quot' or $entity = '#39' or $entity = 'apos'">
+                <xsl:value-of select="substring-after($rest, ';')"/>
+              </xsl:when>
+              <xsl:otherwise><xsl:value-of select="$rest"/></xsl:otherwise>
+            </xsl:choose>
+          </xsl:with-param>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$text"/></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 
@@ -151,7 +193,11 @@ ${escapeHtml(FEED_CSS)}</style>
         </xsl:if>
       </p>
       <xsl:if test="string(description) != ''">
-        <p class="summary"><xsl:value-of select="description"/></p>
+        <p class="summary">
+          <xsl:call-template name="html-to-text">
+            <xsl:with-param name="text" select="string(description)"/>
+          </xsl:call-template>
+        </p>
       </xsl:if>
     </li>
   </xsl:template>
@@ -193,7 +239,16 @@ ${escapeHtml(FEED_CSS)}</style>
         </xsl:if>
       </p>
       <xsl:if test="string(atom:summary) != ''">
-        <p class="summary"><xsl:value-of select="atom:summary"/></p>
+        <p class="summary">
+          <xsl:choose>
+            <xsl:when test="atom:summary/@type = 'html'">
+              <xsl:call-template name="html-to-text">
+                <xsl:with-param name="text" select="string(atom:summary)"/>
+              </xsl:call-template>
+            </xsl:when>
+            <xsl:otherwise><xsl:value-of select="atom:summary"/></xsl:otherwise>
+          </xsl:choose>
+        </p>
       </xsl:if>
     </li>
   </xsl:template>

@@ -157,6 +157,7 @@ export function renderHomePage(data: HomePageData): string {
     renderTopics(data.topics, paths),
     `</section>`,
     `<section aria-labelledby="archive"><h2 id="archive">Archive</h2>`,
+    `<p class="muted">The articles of each month, as a feed in each format.</p>`,
     renderMonths(data.months, paths),
     `</section>`,
     `</main>`,
