@@ -184,7 +184,17 @@ export async function rebuildIndex(store: ArticleStore, options: RebuildOptions)
   const builtAt = now.toISOString();
   const writePlan = async (plan: PagePlan): Promise<void> => {
     const articles = await resolver.contents(plan);
-    if (plan.phase === 0 && articles.length === 0) return; // Its object vanished mid-run: nothing to write.
+    if (articles.length < plan.members.length) {
+      // A member vanished mid-run. Record a fingerprint no plan ever has, so
+      // the next run writes this object again whatever it then finds.
+      plan.fingerprint = `incomplete:${plan.fingerprint}`;
+      if (plan.phase === 0) {
+        // No article to write; what is there belongs to another key (an id
+        // taken over from a deleted duplicate): do not keep serving it.
+        if (old?.pages[plan.key] !== undefined) await io.delete(plan.key);
+        return;
+      }
+    }
     await io.put(plan.key, JSON.stringify(plan.render(articles, builtAt)));
   };
   const headPlan = changed.find((plan) => plan.key === keys.head);
@@ -348,6 +358,7 @@ interface Member {
 /** One index object to hold, with enough to decide whether to write it and to render it. */
 interface PagePlan {
   key: string;
+  /** Recorded in the manifest; marked incomplete when a member could not be fetched. */
   fingerprint: string;
   /** Members in page order; their full articles are fetched only if the page is written. */
   members: Member[];

@@ -316,6 +316,30 @@ describe("rebuildIndex", () => {
     expect(head(store).items.filter((a) => a.id === "same").map((a) => a.title)).toEqual(["Zweite"]);
   });
 
+  it("leaves out an article that vanishes during the run and completes the pages on the next run", async () => {
+    seedBasic(store);
+    store.seed(`${PREFIX}x1.txt`, articleText({ id: "same", title: "Erste", date: "2024-06-01T08:00:00Z", tags: ["Flüchtig"] }));
+    store.seed(`${PREFIX}x2.txt`, articleText({ id: "same", title: "Zweite", date: "2024-06-02T08:00:00Z", tags: ["Flüchtig"] }));
+    await rebuildIndex(store, options());
+    // x2 takes over from x1, but is deleted right before the rebuild reads it.
+    store.remove(`${PREFIX}x1.txt`);
+    store.beforeGet = (key) => {
+      if (key === `${PREFIX}x2.txt`) store.remove(key);
+    };
+    const opts = options();
+    await rebuildIndex(store, opts);
+    store.beforeGet = null;
+    expect(opts.lines.some((l) => l.includes("changed during the rebuild"))).toBe(true);
+    expect(head(store).items.map((a) => a.id)).not.toContain("same");
+    expect(store.objects.has(keys.article("same"))).toBe(false);
+    // The next run removes what the listing of the failed one still promised.
+    const next = await rebuildIndex(store, options());
+    expect(next.deleted).toBe(1);
+    expect(store.objects.has(keys.topic("tags", "fluchtig"))).toBe(false);
+    expect(head(store).catalog.tags.map((e) => e.slug)).not.toContain("fluchtig");
+    expect((await rebuildIndex(store, options())).writes).toBe(0);
+  });
+
   it("holds the newest 100 in head and topic pages and every article in month pages", async () => {
     for (let i = 0; i < 130; i++) {
       const day = String(1 + (i % 28)).padStart(2, "0");

@@ -22,6 +22,8 @@ export class MemoryStore implements ArticleStore {
   calls: string[] = [];
   /** When set and returning true, the call rejects with a StoreError. */
   failWhen: ((op: Operation, key: string) => boolean) | null = null;
+  /** Called before each get() is answered (tests simulate concurrent changes with it). */
+  beforeGet: ((key: string) => void) | null = null;
   /** Clock for lastModified of objects written through put(). */
   clock = new Date("2024-07-01T00:00:00Z");
 
@@ -74,6 +76,7 @@ export class MemoryStore implements ArticleStore {
 
   async get(key: string): Promise<StoredObject | null> {
     this.check("get", key);
+    this.beforeGet?.(key);
     const e = this.objects.get(key);
     if (e === undefined) return null;
     return { key, etag: e.etag, lastModified: e.lastModified, size: e.body.length, body: e.body.slice(), metadata: { ...e.metadata } };
