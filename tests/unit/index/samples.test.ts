@@ -18,7 +18,8 @@ const NOW = new Date();
 
 function loadSamples(): MemoryStore {
   const store = new MemoryStore();
-  for (const name of readdirSync(DIR).sort()) {
+  // Like the upload tooling: the folder's README describes the samples and is not one.
+  for (const name of readdirSync(DIR).sort().filter((n) => n.toLowerCase() !== "readme.md")) {
     store.seed(`${PREFIX}${name}`, readFileSync(`${DIR}${name}`), { lastModified: new Date("2024-06-19T10:00:00Z") });
   }
   return store;
