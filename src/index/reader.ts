@@ -13,7 +13,11 @@ import type { ArticleStore } from "../store/store";
 import { decodeArticlePage, decodeHead, decodeMonthPage, decodeTopicPage, type Decoded } from "./codec";
 import { indexKeys, isMonth, isTopicKind, type IndexHead, type MonthPage, type TopicKind, type TopicPage } from "./schema";
 
-/** Read access to one index (one bucket and article prefix). Every method rejects only with a `StoreError`. */
+/**
+ * Read access to one index (one bucket and article prefix). Every method
+ * rejects only with a `StoreError`. Returned objects are shared with the
+ * cache and with concurrent requests: treat them as read-only.
+ */
 export interface IndexReader {
   /** The head, or null when no index was built yet (or it is unreadable). */
   head(): Promise<IndexHead | null>;
