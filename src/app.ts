@@ -7,6 +7,7 @@ import { cors } from "hono/cors";
 import { registerAdminRoutes } from "./http/admin-routes";
 import { errorResponse } from "./http/errors";
 import { registerFeedRoutes } from "./http/feed-routes";
+import { registerPageRoutes } from "./http/page-routes";
 import type { AppEnv } from "./http/services";
 
 /** Creates the application. */
@@ -27,6 +28,7 @@ export function createApp(): Hono<AppEnv> {
   );
 
   registerFeedRoutes(app);
+  registerPageRoutes(app);
   registerAdminRoutes(app);
 
   app.notFound((c) => c.text("Not found.\n", 404));

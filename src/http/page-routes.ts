@@ -1,0 +1,108 @@
+/**
+ * Documents for people and for feed readers' import dialogs: the home page,
+ * each article's own page, the OPML catalogue and the feed stylesheet. They go
+ * through the same caching and conditional GET as the feeds.
+ */
+import type { Context, Hono } from "hono";
+import type { Article } from "../article/model";
+import { isVisible } from "../article/parse";
+import { TOPIC_KINDS, type IndexHead } from "../index/schema";
+import { renderArticlePage } from "../pages/article-page";
+import { FEED_STYLESHEET_XSL } from "../pages/feed-stylesheet";
+import { renderHomePage, type MainFeed, type Topic } from "../pages/home";
+import { renderOpml } from "../pages/opml";
+import { notFound, serve, type Representation } from "./representation";
+import { indexHead, services, type AppEnv, type Services } from "./services";
+import { FEED_FORMATS, OPML_PATH, STYLESHEET_PATH, feedPath } from "./urls";
+
+const HTML = "text/html; charset=utf-8";
+/** Latest articles listed on the home page. */
+const HOME_ARTICLES = 20;
+/** A stylesheet changes only with a deployment. */
+const STYLESHEET_MAX_AGE = 86_400;
+
+/** Registers the page routes on `app`. */
+export function registerPageRoutes(app: Hono<AppEnv>): void {
+  app.get("/", (c) => serve(c, () => homePage(services(c))));
+  app.get("/articles/:id", (c) => serve(c, () => articlePage(c, services(c), c.req.param("id"))));
+  app.get(OPML_PATH, (c) => serve(c, () => opmlCatalogue(services(c))));
+  app.get(STYLESHEET_PATH, (c) =>
+    serve(c, async () => ({ body: FEED_STYLESHEET_XSL, contentType: "text/xsl; charset=utf-8", lastModified: null, maxAge: STYLESHEET_MAX_AGE })),
+  );
+}
+
+/** The three main feeds, as pages announce them (autodiscovery, OPML). */
+function mainFeeds(svc: Services): MainFeed[] {
+  const { siteUrl, title } = svc.config.feed;
+  const labels = { rss: "RSS", atom: "Atom", json: "JSON Feed" } as const;
+  return FEED_FORMATS.map((format) => ({ format, url: siteUrl + feedPath({ kind: "main" }, format), title: `${title} (${labels[format]})` }));
+}
+
+function topics(head: IndexHead): Topic[] {
+  return TOPIC_KINDS.flatMap((kind) => head.catalog[kind].map((entry) => ({ kind, slug: entry.slug, name: entry.name, count: entry.count })));
+}
+
+function visibleItems(head: IndexHead): Article[] {
+  const now = new Date();
+  return head.items.filter((article) => isVisible(article, now));
+}
+
+async function homePage(svc: Services): Promise<Representation> {
+  const head = await indexHead(svc);
+  const { feed } = svc.config;
+  const latest = visibleItems(head).slice(0, HOME_ARTICLES);
+  return {
+    body: renderHomePage({
+      title: feed.title,
+      description: feed.description,
+      siteUrl: feed.siteUrl,
+      feeds: mainFeeds(svc),
+      latest,
+      topics: topics(head),
+      months: head.months,
+      opmlUrl: feed.siteUrl + OPML_PATH,
+    }),
+    contentType: HTML,
+    lastModified: new Date(latest[0]?.updated ?? head.builtAt),
+    maxAge: svc.config.cacheMaxAgeSeconds,
+  };
+}
+
+async function articlePage(c: Context<AppEnv>, svc: Services, id: string): Promise<Representation> {
+  // The newest articles are in the head, which most requests have read already; older ones cost one read.
+  const head = await indexHead(svc);
+  const article = head.items.find((item) => item.id === id) ?? (await svc.index.article(id));
+  if (!article || !isVisible(article, new Date())) notFound(`Article "${id}"`);
+  return {
+    body: renderArticlePage({
+      article,
+      siteTitle: svc.config.feed.title,
+      homeUrl: `${svc.config.feed.siteUrl}/`,
+      feeds: mainFeeds(svc),
+      canonicalUrl: svc.config.feed.siteUrl + new URL(c.req.url).pathname,
+    }),
+    contentType: HTML,
+    lastModified: new Date(article.updated),
+    maxAge: svc.config.cacheMaxAgeSeconds,
+  };
+}
+
+async function opmlCatalogue(svc: Services): Promise<Representation> {
+  const head = await indexHead(svc);
+  const { feed } = svc.config;
+  return {
+    body: renderOpml({
+      title: `${feed.title}: all feeds`,
+      siteUrl: feed.siteUrl,
+      dateCreated: head.builtAt,
+      feeds: mainFeeds(svc),
+      topics: topics(head),
+      // One outline per topic: importing the catalogue must not subscribe a reader three times to each.
+      topicFormats: ["rss"],
+    }),
+    contentType: "text/x-opml; charset=utf-8",
+    lastModified: new Date(head.builtAt),
+    maxAge: svc.config.cacheMaxAgeSeconds,
+  };
+}
+
