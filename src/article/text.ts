@@ -6,12 +6,20 @@
  * endings are repaired, never reported as exceptions.
  */
 
+/** Strict decoder for the common case: a body that is valid UTF-8 (a leading BOM is consumed). */
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+/** Lenient decoder: invalid sequences become U+FFFD. `ignoreBOM` keeps a U+FEFF inside a run; the BOM is stripped once, at the start. */
+const LENIENT_UTF8 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
+
 /**
- * One shared decoder. `fatal: false` replaces invalid byte sequences with
- * U+FFFD instead of throwing; `ignoreBOM: false` (the default) makes the
- * decoder consume a leading UTF-8 byte-order mark for us.
+ * Windows-1252 for the bytes 0x80-0x9F (0xA0-0xFF equal their Latin-1 code
+ * points). Unassigned bytes map to C1 controls, which {@link stripXmlForbidden}
+ * removes later.
  */
-const UTF8 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
+const CP1252_HIGH = "\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178";
+
+/** Above this share of invalid bytes a body is treated as binary, not as text with a few stray bytes. */
+const BINARY_INVALID_SHARE = 0.1;
 
 /**
  * Characters that XML 1.0 does not allow in a document, see XML 1.0 (Fifth
@@ -48,12 +56,69 @@ const TRAILING_BLANKS = /[^\S\n]+$/gm;
 const LEADING_BLANKS = /^[^\S\n]+/gm;
 
 /**
- * Decode an object body as UTF-8. Invalid sequences become U+FFFD; a leading
- * byte-order mark is removed whether the body arrives as bytes or as a string.
+ * Decode an object body as UTF-8 and remove a leading byte-order mark.
+ *
+ * Invalid byte sequences are repaired rather than shown as U+FFFD: scraped
+ * text with a few stray bytes almost always carries Windows-1252/Latin-1
+ * characters (`K\xE4mmerin` is "Kämmerin"), so each invalid byte is read as
+ * Windows-1252. A body where invalid bytes are common is binary: it is decoded
+ * with replacement characters so that {@link garbageRatio} recognises it.
  */
 export function decodeBody(body: Uint8Array | string): string {
-  const text = typeof body === "string" ? body : UTF8.decode(body);
+  if (typeof body === "string") return stripBom(body);
+  try {
+    return stripBom(STRICT_UTF8.decode(body));
+  } catch {
+    return stripBom(decodeMixed(body));
+  }
+}
+
+function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** UTF-8 runs decoded as UTF-8; every byte outside a well-formed sequence (RFC 3629 §4) read as Windows-1252. */
+function decodeMixed(bytes: Uint8Array): string {
+  const pieces: string[] = [];
+  let invalid = 0;
+  let runStart = 0;
+  let i = 0;
+  while (i < bytes.length) {
+    const length = sequenceLength(bytes, i);
+    if (length > 0) {
+      i += length;
+      continue;
+    }
+    if (runStart < i) pieces.push(LENIENT_UTF8.decode(bytes.subarray(runStart, i)));
+    const byte = bytes[i] as number;
+    pieces.push(byte >= 0x80 && byte <= 0x9f ? (CP1252_HIGH[byte - 0x80] as string) : String.fromCharCode(byte));
+    invalid += 1;
+    i += 1;
+    runStart = i;
+  }
+  if (invalid / bytes.length > BINARY_INVALID_SHARE) return LENIENT_UTF8.decode(bytes);
+  if (runStart < bytes.length) pieces.push(LENIENT_UTF8.decode(bytes.subarray(runStart)));
+  return pieces.join("");
+}
+
+/** Length of the well-formed UTF-8 sequence at `i` (RFC 3629 §4 syntax), or 0 when there is none. */
+function sequenceLength(bytes: Uint8Array, i: number): number {
+  const lead = bytes[i] as number;
+  if (lead < 0x80) return 1;
+  const next = (offset: number, min = 0x80, max = 0xbf): boolean => {
+    const byte = bytes[i + offset];
+    return byte !== undefined && byte >= min && byte <= max;
+  };
+  if (lead >= 0xc2 && lead <= 0xdf) return next(1) ? 2 : 0;
+  if (lead >= 0xe0 && lead <= 0xef) {
+    const [min, max] = lead === 0xe0 ? [0xa0, 0xbf] : lead === 0xed ? [0x80, 0x9f] : [0x80, 0xbf];
+    return next(1, min, max) && next(2) ? 3 : 0;
+  }
+  if (lead >= 0xf0 && lead <= 0xf4) {
+    const [min, max] = lead === 0xf0 ? [0x90, 0xbf] : lead === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+    return next(1, min, max) && next(2) && next(3) ? 4 : 0;
+  }
+  return 0;
 }
 
 /**

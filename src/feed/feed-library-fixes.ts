@@ -157,8 +157,6 @@ export interface PatchContext {
   language: string | undefined;
   /** Per item, in order: `xml:lang` for the Atom entry, undefined when it equals the feed's. */
   itemLanguages: readonly (string | undefined)[];
-  /** Per item, in order: does the item have a summary (Atom `<summary>`)? */
-  itemHasSummary: readonly boolean[];
 }
 
 /** Links plus the archive marker, one per line, each after `indent` (the replaced line's own). */
@@ -252,9 +250,10 @@ export function patchRss(skeleton: string, ctx: PatchContext): string {
  *   (RFC 5005 §4).
  * - Entry links get an explicit `rel="alternate"` (RFC 4287 §4.2.7.2; the
  *   library omits the attribute).
- * - Entry `<title>` and `<summary>` are plain text: `type="text"` instead of
- *   the library's `type="html"` (RFC 4287 §3.1.1.1); otherwise markup-like
- *   text in a title (`<script>`) would be interpreted as HTML.
+ * - Entry `<title>` is plain text: `type="text"` instead of the library's
+ *   `type="html"` (RFC 4287 §3.1.1.1); otherwise markup-like text in a title
+ *   (`<script>`) would be interpreted as HTML. (`<summary>` stays `type="html"`:
+ *   the mapping writes it HTML-escaped.)
  * - Entries in another language than the feed get their own `xml:lang`.
  */
 export function patchAtom(skeleton: string, ctx: PatchContext): string {
@@ -273,13 +272,6 @@ export function patchAtom(skeleton: string, ctx: PatchContext): string {
   xml = patch(xml, /\n *<link rel="self" href="[^"]*"\/>/g, (m) => headBlock("link", ctx, m.slice(0, m.indexOf("<"))), 1, "self <link>");
   xml = patch(xml, /<link href="/g, () => '<link rel="alternate" href="', count, "entry <link>");
   xml = patch(xml, /<title type="html">/g, () => '<title type="text">', count, "entry <title>");
-  xml = patch(
-    xml,
-    /<summary type="html">/g,
-    () => '<summary type="text">',
-    ctx.itemHasSummary.filter(Boolean).length,
-    "entry <summary>",
-  );
   xml = patch(
     xml,
     /<entry>/g,

@@ -12,15 +12,11 @@ import {
   type XmlLink,
 } from "./feed-library-fixes";
 import { bareMediaType } from "./media-types";
+import { escapeHtml } from "../article/html";
 import type { FeedDescriptor, FeedItem } from "./render";
 import { absoluteUrl, languageTag, parseDate } from "./values";
 
 type XmlFormat = "rss" | "atom";
-
-/** Escapes plain text for use as HTML (RSS `<description>` is HTML, RSS 2.0 "item" element). */
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
 
 /** Maps one item to the library's item: the same function for RSS and Atom. */
 function libraryItem(format: XmlFormat, item: FeedItem, feedLanguage: string | undefined, slots: TextSlots): Item {
@@ -41,8 +37,10 @@ function libraryItem(format: XmlFormat, item: FeedItem, feedLanguage: string | u
       itemLanguage !== feedLanguage ? itemLanguage : undefined,
     ),
   };
-  // RSS <description> holds HTML, so the plain-text summary is escaped; Atom's is a text construct.
-  if (article.summary !== "") mapped.description = format === "rss" ? slots.html(escapeHtml(article.summary)) : slots.text(article.summary);
+  // RSS <description> and Atom <summary type="html"> hold HTML, so the plain-text summary is escaped:
+  // text that merely looks like markup (an article quoting "<script>") stays text, and validators
+  // do not take it for undeclared HTML in a text construct (RFC 4287 §3.1.1).
+  if (article.summary !== "") mapped.description = slots.html(escapeHtml(article.summary));
   if (article.contentHtml !== "") mapped.content = slots.html(article.contentHtml);
   return mapped;
 }
@@ -86,12 +84,10 @@ export function renderXmlFeed(format: XmlFormat, feed: FeedDescriptor, items: re
 
   const library = new Feed(options);
   const itemLanguages: (string | undefined)[] = [];
-  const itemHasSummary: boolean[] = [];
   for (const item of items) {
     library.addItem(libraryItem(format, item, language, slots));
     const itemLanguage = languageTag(item.article.language);
     itemLanguages.push(itemLanguage !== language ? itemLanguage : undefined);
-    itemHasSummary.push(item.article.summary !== "");
   }
 
   const context: PatchContext = {
@@ -100,7 +96,6 @@ export function renderXmlFeed(format: XmlFormat, feed: FeedDescriptor, items: re
     pubDate: updated.toUTCString(),
     language,
     itemLanguages,
-    itemHasSummary,
   };
   const skeleton = format === "rss" ? patchRss(library.rss2(), context) : patchAtom(library.atom1(), context);
   return slots.restore(skeleton);

@@ -7,33 +7,13 @@
  * interpolated. Keeping one function makes that rule easy to audit.
  */
 
-/** Replacement for each character that can change the meaning of markup. */
-const ENTITIES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  // `&#39;` rather than `&apos;`: `&apos;` is not defined in HTML 4 and some
-  // older parsers do not know it; the numeric reference works in HTML and XML.
-  "'": "&#39;",
-};
-
-const SPECIAL = /[&<>"']/g;
-
 /**
- * Escapes text for use in HTML or XML element content and in attribute values
- * (quoted with either `"` or `'`).
- *
- * Escapes `& < > " '`. The result is safe inside text and quoted attributes;
- * it is NOT enough for unquoted attributes, `<script>`/`<style>` content or
+ * Escapes text for HTML or XML element content and quoted attribute values
+ * (`& < > " '`). It is the article stage's function, so article content and
+ * the pages around it are escaped by exactly the same rules. Not enough for
  * URL schemes (`javascript:`): use {@link safeUrl} for links built from data.
- *
- * @param text Plain text (not HTML).
- * @returns The text with every special character replaced by its entity.
  */
-export function escapeHtml(text: string): string {
-  return text.replace(SPECIAL, (char) => ENTITIES[char] ?? char);
-}
+export { escapeHtml } from "../article/html";
 
 /**
  * Returns `url` when it is an absolute http(s) URL or a root-relative path,

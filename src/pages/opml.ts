@@ -10,6 +10,7 @@
  * formats have no defined version value and omit it.
  */
 import { formatRfc822 } from "./dates";
+import { stripXmlForbidden } from "../article/text";
 import { escapeHtml } from "./escape";
 import { DEFAULT_PATHS, FEED_FORMATS, TOPIC_HEADINGS, feedFormatInfo } from "./feeds";
 import type { FeedFormat, PagePaths } from "./feeds";
@@ -44,16 +45,9 @@ export interface OpmlData {
 /** Where the OPML 2.0 specification lives (`<docs>`). */
 export const OPML_DOCS_URL = "http://opml.org/spec2.opml";
 
-/**
- * Characters XML 1.0 forbids even as references (C0 controls but tab, LF, CR;
- * lone surrogates; U+FFFE/U+FFFF). Stripped so that bad data cannot make the
- * whole catalogue unparseable.
- */
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** Plain text as an XML attribute value or element content. */
+/** Plain text as an XML attribute value or element content; characters XML 1.0 forbids (§2.2) are dropped. */
 function xml(text: string): string {
-  return escapeHtml(text.replace(INVALID_XML, ""));
+  return escapeHtml(stripXmlForbidden(text));
 }
 
 /** Absolute form of `url` against `base`; the input when it cannot be resolved. */

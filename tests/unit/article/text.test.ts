@@ -8,8 +8,18 @@ describe("decodeBody", () => {
   it("strips a byte-order mark from a string", () => {
     expect(decodeBody("\uFEFFHallo")).toBe("Hallo");
   });
-  it("replaces invalid byte sequences instead of throwing", () => {
+  it("replaces invalid byte sequences of a binary body instead of throwing", () => {
     expect(decodeBody(new Uint8Array([0x4b, 0xe4, 0x6d]))).toBe("K\uFFFDm");
+  });
+  it("reads a stray byte in otherwise valid UTF-8 text as Windows-1252", () => {
+    const bytes = new TextEncoder().encode("Die Kämmerin verwies auf die Zinsen – und „die Tarife“.");
+    const latin1 = Uint8Array.from([...new TextEncoder().encode("Die K"), 0xe4, ...new TextEncoder().encode("mmerin verwies auf die Zinsen "), 0x96, 0x20, 0x84, 0x41]);
+    expect(decodeBody(bytes)).toBe("Die Kämmerin verwies auf die Zinsen – und „die Tarife“.");
+    expect(decodeBody(latin1)).toBe("Die Kämmerin verwies auf die Zinsen – „A");
+  });
+  it("keeps valid multi-byte characters around an invalid byte", () => {
+    const bytes = Uint8Array.from([...new TextEncoder().encode("Thành phố Hồ Chí Minh, "), 0xfc, ...new TextEncoder().encode("ber Đà Nẵng")]);
+    expect(decodeBody(bytes)).toBe("Thành phố Hồ Chí Minh, über Đà Nẵng");
   });
 });
 

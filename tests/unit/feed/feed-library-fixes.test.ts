@@ -83,7 +83,6 @@ describe("patches", () => {
     pubDate: "Wed, 03 Jul 2024 12:00:00 GMT",
     language: "de",
     itemLanguages: [],
-    itemHasSummary: [],
   };
 
   it("fail loudly when the library's output does not look as expected", () => {

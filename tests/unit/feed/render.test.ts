@@ -1,3 +1,4 @@
+import { escapeHtml } from "../../../src/article/html";
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { FEED_MEDIA_TYPES, renderFeed, type FeedFormat } from "../../../src/feed/render";
@@ -151,10 +152,10 @@ describe("Atom 1.0", () => {
     expect(entries.map((e) => e.xml?.lang)).toEqual([undefined, "vi", undefined]);
   });
 
-  it("writes title and summary as text and content as html, round-tripping exactly", () => {
+  it("writes the title as text, the summary as escaped html and content as html, round-tripping exactly", () => {
     const entries = atom.entries ?? [];
     expect(entries.map((e) => e.title)).toEqual(ARTICLES.map((a) => ({ value: a.title, type: "text" })));
-    expect(entries.map((e) => e.summary)).toEqual(ARTICLES.map((a) => ({ value: a.summary, type: "text" })));
+    expect(entries.map((e) => e.summary)).toEqual(ARTICLES.map((a) => ({ value: escapeHtml(a.summary), type: "html" })));
     expect(entries.map((e) => e.content)).toEqual(ARTICLES.map((a) => ({ value: a.contentHtml, type: "html" })));
   });
 });
