@@ -10,18 +10,25 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { rebuildIndex } from "../src/index/build";
 import { createS3Store } from "../src/store/s3";
 import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from "./lib/local-s3";
 import { uploadFolder } from "./lib/upload";
 
 const BUCKET = "articles";
+/** wrangler's own entry point, run with this Node: no npx/npm layers between us and the Worker's process group. */
+const WRANGLER = createRequire(import.meta.url).resolve("wrangler/bin/wrangler.js");
 const articlesDir = resolve(process.env.ARTICLES_DIR ?? "articles");
 const port = Number(process.env.PORT ?? 8787);
 const adminToken = process.env.ADMIN_TOKEN ?? "local-admin-token";
 
 let s3: LocalS3 | undefined;
+/** wrangler's local state (edge cache...), fresh for every start so no response of an earlier run is served. */
+let workerState: string | undefined;
 let worker: ChildProcess | undefined;
 let stopping = false;
 
@@ -39,6 +46,7 @@ async function stop(code: number): Promise<never> {
       clearTimeout(timeout);
     }
     await s3?.close();
+    if (workerState) await rm(workerState, { recursive: true, force: true });
   }
   process.exit(code);
 }
@@ -72,9 +80,10 @@ async function main(): Promise<void> {
     S3_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
     ADMIN_TOKEN: adminToken,
   };
-  const args = ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false"];
+  workerState = await mkdtemp(join(tmpdir(), "feed-worker-state-"));
+  const args = [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", workerState, "--show-interactive-dev-session=false"];
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
-  worker = spawn("npx", args, { stdio: ["ignore", "pipe", "pipe"], detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
+  worker = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
   worker.stdout?.on("data", (chunk: Buffer) => forward(chunk, process.stdout));
   worker.stderr?.on("data", (chunk: Buffer) => forward(chunk, process.stderr));
   worker.once("exit", (code) => {

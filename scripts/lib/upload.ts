@@ -2,7 +2,7 @@
  * Copies a folder of raw articles into a store: the local service and the
  * tests use it to fill a fresh local bucket.
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import type { ArticleStore } from "../../src/store/store";
 
@@ -18,13 +18,24 @@ export async function listFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
+/**
+ * The object metadata an article file is stored with. `date` is the file's
+ * modification time: the date a publisher's folder carries for articles that
+ * have none inside (ARTICLE_FORMAT rule 10), where the upload time would give
+ * a whole folder one and the same date.
+ */
+export async function articleMetadata(path: string): Promise<Record<string, string>> {
+  return { date: (await stat(path)).mtime.toISOString() };
+}
+
 /** Uploads every file below `dir` to `prefix + relative path`; returns the keys written. */
 export async function uploadFolder(store: ArticleStore, dir: string, prefix: string): Promise<string[]> {
   const files = await listFiles(dir);
   const keys: string[] = [];
   for (const file of files) {
     const key = prefix + file;
-    await store.put(key, await readFile(join(dir, file)), { contentType: "text/plain; charset=utf-8" });
+    const path = join(dir, file);
+    await store.put(key, await readFile(path), { contentType: "text/plain; charset=utf-8", metadata: await articleMetadata(path) });
     keys.push(key);
   }
   return keys;
