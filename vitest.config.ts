@@ -13,6 +13,10 @@ export default defineConfig({
         test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node" },
       },
       {
+        // Node-side integration: command-line tools against a local S3 server, pages in a real browser.
+        test: { name: "node", include: ["tests/node/**/*.test.ts"], environment: "node", testTimeout: 120_000, hookTimeout: 120_000 },
+      },
+      {
         // The Worker inside workerd, against a real S3-protocol server on loopback.
         plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
         resolve: { alias: { "@aws-sdk/xml-builder": xmlBuilderCjs } },
