@@ -8,6 +8,7 @@ import type { Context } from "hono";
 import { StoreError } from "../store/store";
 import { NOT_MODIFIED_HEADERS, entityTag, isNotModified } from "./conditional";
 import { HttpError } from "./errors";
+import { recall, remember } from "./memory-cache";
 import { serverTiming, type ResponseCost } from "./server-timing";
 import type { AppEnv } from "./services";
 
@@ -73,16 +74,19 @@ export async function serve(
 ): Promise<Response> {
   const cache = edgeCache();
   const key = cacheKey(c.req.url, options.significantParams ?? []);
+  const noCost = { reads: 0, writes: 0, durationMs: 0 };
 
+  const inMemory = recall(key.url);
+  if (inMemory) return answer(c, new Response(inMemory.body, { headers: inMemory.headers }), { store: noCost, renderMs: null, cache: "memory" });
   const cached = cache ? await cache.match(key) : undefined;
-  if (cached) {
-    return answer(c, cached, { store: { reads: 0, writes: 0, durationMs: 0 }, renderMs: null, cache: "hit" });
-  }
+  if (cached) return answer(c, cached, { store: noCost, renderMs: null, cache: "hit" });
 
   let response: Response;
+  let representation: Representation;
   try {
     const started = performance.now();
-    response = await toResponse(await render());
+    representation = await render();
+    response = await toResponse(representation);
     // Time not spent waiting for the store was spent building the document.
     const store = storeMeter(c);
     const renderMs = Math.max(0, performance.now() - started - store.durationMs);
@@ -96,6 +100,7 @@ export async function serve(
     return answer(c, lastGood, { store: storeMeter(c), renderMs: null, cache: "stale" });
   }
 
+  remember(key.url, representation.body, response.headers, memoryLifetime(c));
   if (cache) {
     const forCache = response.clone();
     const forOutages = new Response(response.clone().body, response);
@@ -103,6 +108,11 @@ export async function serve(
     c.executionCtx.waitUntil(Promise.all([cache.put(key, forCache), cache.put(lastGoodKey(key), forOutages)]));
   }
   return answer(c, response, null);
+}
+
+/** Documents live in memory as long as the index they were built from (INDEX_TTL). */
+function memoryLifetime(c: Context<AppEnv>): number {
+  return c.get("services")?.config.indexTtlSeconds ?? 0;
 }
 
 function storeMeter(c: Context<AppEnv>): ResponseCost["store"] {

@@ -10,7 +10,8 @@ export interface ResponseCost {
   store: Readonly<StoreMeter>;
   /** Milliseconds spent rendering; null when nothing was rendered. */
   renderMs: number | null;
-  cache: "hit" | "miss" | "stale" | "bypass";
+  /** memory: isolate memory; hit: edge cache; stale: last good copy during an outage; bypass: no edge cache here. */
+  cache: "memory" | "hit" | "miss" | "stale" | "bypass";
 }
 
 /** e.g. `store;desc="reads=1";dur=12.3, render;dur=0.8, cache;desc="miss"` */

@@ -7,6 +7,7 @@ import { loadConfig, type Config, type Env } from "../config";
 import { rebuildIndex, type RebuildReport } from "../index/build";
 import { clearIndexCache, createIndexReader, type IndexReader } from "../index/reader";
 import type { IndexHead } from "../index/schema";
+import { clearRenderedDocuments } from "./memory-cache";
 import { meterStore, type MeteredStore } from "../store/metered";
 import { createS3Store } from "../store/s3";
 
@@ -81,6 +82,7 @@ export async function rebuildOnce(svc: Services): Promise<RebuildReport> {
     }).finally(() => {
       rebuildsInFlight.delete(identity);
       clearIndexCache();
+      clearRenderedDocuments();
     });
     rebuildsInFlight.set(identity, running);
   }

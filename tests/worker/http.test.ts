@@ -65,11 +65,21 @@ describe("feed responses", () => {
     expect(head.headers.get("Content-Type")).toBe(get.headers.get("Content-Type"));
   });
 
-  it("costs no store read when the edge cache has the document", async () => {
+  it("answers a warm feed from isolate memory without a store read", async () => {
     await call("/rss.xml?limit=3", {}, env);
-    const cached = await call("/rss.xml?limit=3", {}, env);
+    const warm = await call("/rss.xml?limit=3", {}, env);
+    expect(storeReads(warm)).toBe(0);
+    expect(warm.headers.get("Server-Timing")).toContain('cache;desc="memory"');
+  });
+
+  it("answers from the edge cache without a store read when memory holds nothing (INDEX_TTL=0)", async () => {
+    const uncachedEnv = testEnv("samples", { SITE_URL: "https://edge.example.com", INDEX_TTL: "0" });
+    const first = await call("/atom.xml", {}, uncachedEnv);
+    expect(first.headers.get("Server-Timing")).toContain('cache;desc="miss"');
+    const cached = await call("/atom.xml", {}, uncachedEnv);
     expect(storeReads(cached)).toBe(0);
     expect(cached.headers.get("Server-Timing")).toContain('cache;desc="hit"');
+    expect(await cached.text()).toBe(await first.text());
   });
 
   it("lets any origin read feeds and see the validators (CORS)", async () => {
