@@ -16,6 +16,8 @@ export const TEST_BUCKETS = {
   samples: "samples",
   /** A good article next to objects that are not usable articles. */
   broken: "broken",
+  /** Empty at start: tests write and delete articles in it and re-index. */
+  mutable: "mutable",
 } as const;
 
 export type TestBucket = keyof typeof TEST_BUCKETS;
