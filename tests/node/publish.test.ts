@@ -68,7 +68,7 @@ describe("publish()", () => {
     const report = await run();
     expect(report.uploaded).toEqual([]);
     expect(report.unchanged).toBe(articleCount);
-    expect(report.index).toMatchObject({ parsed: 0, unchanged: articleCount - 1, reads: 2, writes: 0 });
+    expect(report.index).toMatchObject({ parsed: 0, unchanged: articleCount, reads: 2, writes: 0 });
     // One listing of its own, the rebuild's two reads, no writes at all.
     expect(report.store).toMatchObject({ reads: 3, writes: 0 });
   });
@@ -78,7 +78,7 @@ describe("publish()", () => {
     const report = await run();
     expect(report.uploaded).toEqual([`${PREFIX}101_harbour-bridge-reopens.txt`]);
     expect(report.unchanged).toBe(articleCount - 1);
-    expect(report.index).toMatchObject({ parsed: 1, unchanged: articleCount - 2 });
+    expect(report.index).toMatchObject({ parsed: 1, unchanged: articleCount - 1 });
   });
 
   it("changes nothing in the bucket in a dry run, and says what it would upload", async () => {
