@@ -4,17 +4,20 @@
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
+import { isArticleKey } from "../../src/index/build";
 import type { ArticleStore } from "../../src/store/store";
 
-/** Files that are documentation of the folder, not articles. */
-const NOT_ARTICLES = new Set(["README.md", "readme.md"]);
-
-/** Every file below `dir` (recursively), as paths relative to it with `/` separators, sorted. */
+/**
+ * Every article file below `dir` (recursively), as paths relative to it with
+ * `/` separators, sorted. What counts as an article is what the index reads
+ * from a bucket ({@link isArticleKey}): no README, no dot-files, no images.
+ */
 export async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries
-    .filter((entry) => entry.isFile() && !entry.name.startsWith(".") && !NOT_ARTICLES.has(entry.name))
+    .filter((entry) => entry.isFile())
     .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join("/"))
+    .filter((path) => isArticleKey(path, ""))
     .sort();
 }
 
