@@ -25,6 +25,11 @@ describe("feed responses", () => {
     expect((await response.text()).length).toBeGreaterThan(500);
   });
 
+  it("takes max-age from CACHE_MAX_AGE", async () => {
+    const response = await call("/rss.xml", {}, testEnv("samples", { SITE_URL: "https://max-age.example.com", CACHE_MAX_AGE: "60" }));
+    expect(response.headers.get("Cache-Control")).toBe("public, max-age=60, stale-while-revalidate=600, stale-if-error=86400");
+  });
+
   it("derives the ETag from the content, so it is the same on every request", async () => {
     const first = await call("/atom.xml?limit=7", {}, env);
     const second = await call("/atom.xml?limit=7", {}, env);
