@@ -25,6 +25,7 @@
  */
 import type { Article } from "../article/model";
 import { isVisible, parseArticle } from "../article/parse";
+import { meterStore, type MeteredStore } from "../store/metered";
 import type { ArticleStore, StoredObject } from "../store/store";
 import { decodeArticlePage, decodeItems, decodeManifest } from "./codec";
 import { hashHex } from "./hash";
@@ -119,10 +120,10 @@ export async function rebuildIndex(store: ArticleStore, options: RebuildOptions)
   const now = options.now ?? new Date();
   const log = options.log ?? (() => {});
   const keys = indexKeys(options.articlePrefix);
-  const io = new CountingStore(store);
+  const io = meterStore(store);
 
   // 1. The listing and the old manifest are independent: fetch them together.
-  const [listing, manifestObject] = await Promise.all([io.list(options.articlePrefix), io.get(keys.manifest)]);
+  const [listing, manifestObject] = await Promise.all([io.list(options.articlePrefix, { skipPrefix: keys.folder }), io.get(keys.manifest)]);
   const old = readManifest(manifestObject, options.defaultLanguage, log);
   const listed = listing.filter((info) => isArticleKey(info.key, options.articlePrefix));
 
@@ -197,7 +198,7 @@ export async function rebuildIndex(store: ArticleStore, options: RebuildOptions)
         return;
       }
     }
-    await io.put(plan.key, JSON.stringify(plan.render(articles, builtAt)));
+    await io.put(plan.key, JSON.stringify(plan.render(articles, builtAt)), JSON_OBJECT);
   };
   const headPlan = changed.find((plan) => plan.key === keys.head);
   // Read the old head first: it holds the newest articles, which most topic pages share.
@@ -227,7 +228,7 @@ export async function rebuildIndex(store: ArticleStore, options: RebuildOptions)
       entries: Object.fromEntries(entries),
       pages: Object.fromEntries(plans.map((plan) => [plan.key, plan.fingerprint])),
     };
-    await io.put(keys.manifest, JSON.stringify(manifest));
+    await io.put(keys.manifest, JSON.stringify(manifest), JSON_OBJECT);
   }
   await mapLimit(obsolete, CONCURRENCY, (key) => io.delete(key));
 
@@ -238,8 +239,8 @@ export async function rebuildIndex(store: ArticleStore, options: RebuildOptions)
     deleted,
     skipped,
     warnings,
-    reads: io.reads,
-    writes: io.writes,
+    reads: io.meter.reads,
+    writes: io.meter.writes,
     durationMs: Date.now() - started,
   };
   log(
@@ -254,28 +255,8 @@ export async function rebuildIndex(store: ArticleStore, options: RebuildOptions)
 // ---------------------------------------------------------------------------
 // Store access
 
-/** The store, counting requests: the report's reads and writes, and what tests assert on. */
-class CountingStore {
-  reads = 0;
-  writes = 0;
-  constructor(private readonly store: ArticleStore) {}
-  list(prefix: string) {
-    this.reads++;
-    return this.store.list(prefix);
-  }
-  get(key: string) {
-    this.reads++;
-    return this.store.get(key);
-  }
-  put(key: string, body: string) {
-    this.writes++;
-    return this.store.put(key, body, { contentType: "application/json; charset=utf-8" });
-  }
-  delete(key: string) {
-    this.writes++;
-    return this.store.delete(key);
-  }
-}
+/** How index objects are stored. */
+const JSON_OBJECT = { contentType: "application/json; charset=utf-8" };
 
 /** Run `fn` over `items` with at most `limit` calls in flight; rejects with the first error. */
 async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -565,7 +546,7 @@ class ContentResolver {
   private readonly pagesRead = new Set<string>();
 
   constructor(
-    private readonly io: CountingStore,
+    private readonly io: MeteredStore,
     private readonly keys: IndexKeys,
     private readonly old: Manifest | null,
     private readonly fresh: Map<string, Article>,

@@ -31,7 +31,7 @@ export function meterStore(store: ArticleStore): MeteredStore {
   }
   return {
     meter,
-    list: (prefix) => timed("reads", () => store.list(prefix)),
+    list: (prefix, options) => timed("reads", () => store.list(prefix, options)),
     get: (key) => timed("reads", () => store.get(key)),
     put: (key, body, options) => timed("writes", () => store.put(key, body, options)),
     delete: (key) => timed("writes", () => store.delete(key)),

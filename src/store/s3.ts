@@ -11,7 +11,7 @@ import {
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
-import { StoreError, type ArticleStore, type PutOptions, type StoredObject, type StoredObjectInfo } from "./store";
+import { StoreError, type ArticleStore, type ListOptions, type PutOptions, type StoredObject, type StoredObjectInfo } from "./store";
 
 /** Where the bucket is and how to sign requests to it. */
 export interface S3StoreConfig {
@@ -42,17 +42,25 @@ export function createS3Store(config: S3StoreConfig): ArticleStore {
   const signal = (): AbortSignal => AbortSignal.timeout(timeoutMs);
 
   return {
-    async list(prefix: string): Promise<StoredObjectInfo[]> {
+    async list(prefix: string, options: ListOptions = {}): Promise<StoredObjectInfo[]> {
       const objects: StoredObjectInfo[] = [];
+      const skip = options.skipPrefix;
       let continuationToken: string | undefined;
+      let startAfter: string | undefined;
       try {
-        do {
+        for (;;) {
           const page = await client.send(
-            new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: continuationToken }),
+            new ListObjectsV2Command({
+              Bucket: bucket,
+              Prefix: prefix || undefined,
+              StartAfter: continuationToken ? undefined : startAfter,
+              ContinuationToken: continuationToken,
+            }),
             { abortSignal: signal() },
           );
+          const lastKey = page.Contents?.at(-1)?.Key;
           for (const item of page.Contents ?? []) {
-            if (item.Key === undefined) continue;
+            if (item.Key === undefined || (skip !== undefined && item.Key.startsWith(skip))) continue;
             objects.push({
               key: item.Key,
               etag: item.ETag ?? "",
@@ -60,8 +68,17 @@ export function createS3Store(config: S3StoreConfig): ArticleStore {
               size: item.Size ?? 0,
             });
           }
-          continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-        } while (continuationToken);
+          if (!page.IsTruncated) break;
+          if (skip !== undefined && lastKey?.startsWith(skip)) {
+            // Jump over the rest of the skipped folder. S3 orders keys by UTF-8 bytes and
+            // U+10FFFF is the largest code point, so this sorts after every key in the folder.
+            continuationToken = undefined;
+            startAfter = `${skip}\u{10FFFF}`;
+          } else {
+            continuationToken = page.NextContinuationToken;
+            if (!continuationToken) break;
+          }
+        }
       } catch (error) {
         throw new StoreError("list", prefix, { cause: error });
       }

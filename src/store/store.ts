@@ -27,10 +27,21 @@ export interface PutOptions {
   metadata?: Record<string, string>;
 }
 
+/** Options of a listing. */
+export interface ListOptions {
+  /**
+   * Leave out the keys that start with this prefix (a sub-folder), without
+   * paging through them: when a page ends inside it, the next page starts
+   * right after it. For a folder as large as the rest of the listing this
+   * halves the requests.
+   */
+  skipPrefix?: string;
+}
+
 /** Read/write access to the bucket. Every method rejects with {@link StoreError} on failure. */
 export interface ArticleStore {
   /** Every object whose key starts with `prefix`, in key order (all pages of the listing). */
-  list(prefix: string): Promise<StoredObjectInfo[]>;
+  list(prefix: string, options?: ListOptions): Promise<StoredObjectInfo[]>;
   /** The object, or null when there is no object under `key`. */
   get(key: string): Promise<StoredObject | null>;
   put(key: string, body: Uint8Array | string, options?: PutOptions): Promise<void>;
