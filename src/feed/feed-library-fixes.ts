@@ -63,7 +63,7 @@ export function xmlSafe(text: string): string {
  * values (XML 1.0 §2.4, §3.3.1). `&` and `<` become hexadecimal character
  * references (`&#x26;`, `&#x3C;`), as the RSS Best Practices Profile
  * ("Encoding Plain Text") asks: then no reader mistakes escaped text for
- * markup, and the W3C validator does not flag markup-like text (`<script>`,
+ * markup, and feed validators do not flag markup-like text (`<script>`,
  * `&amp;`) in a plain-text element as undeclared HTML.
  */
 export function escapeXml(text: string): string {
