@@ -27,7 +27,7 @@ import type { Article } from "../article/model";
 import { isVisible, parseArticle } from "../article/parse";
 import { meterStore, type MeteredStore } from "../store/metered";
 import type { ArticleStore, StoredObject } from "../store/store";
-import { decodeArticlePage, decodeItems, decodeManifest } from "./codec";
+import { decodeArticlePage, decodeItems, decodeManifest, isManifestEntry } from "./codec";
 import { hashHex } from "./hash";
 import {
   INDEX_VERSION,
@@ -136,7 +136,7 @@ export async function rebuildIndex(store: ArticleStore, options: RebuildOptions)
   const warnings: RebuildReport["warnings"] = [];
   const toRead = listed.filter((info) => {
     const previous = old?.entries[info.key];
-    if (previous !== undefined && isEntry(previous) && previous.etag === info.etag) return false;
+    if (previous !== undefined && isManifestEntry(previous) && previous.etag === info.etag) return false;
     return true;
   });
   const results = new Map<string, ManifestEntry | null>();
@@ -307,25 +307,6 @@ function readManifest(object: StoredObject | null, defaultLanguage: string, log:
   return decoded.value;
 }
 
-/** A manifest entry we can rely on (the manifest may have been edited by hand). */
-function isEntry(value: unknown): value is ManifestEntry {
-  if (typeof value !== "object" || value === null) return false;
-  const entry = value as Record<string, unknown>;
-  if (typeof entry.etag !== "string") return false;
-  if (typeof entry.skipped === "string") return true;
-  const article = entry.article as Record<string, unknown> | undefined;
-  return (
-    typeof article === "object" &&
-    article !== null &&
-    typeof article.id === "string" &&
-    typeof article.published === "string" &&
-    typeof article.updated === "string" &&
-    typeof article.language === "string" &&
-    typeof article.draft === "boolean" &&
-    Array.isArray(article.tags) &&
-    Array.isArray(article.authors)
-  );
-}
 
 // ---------------------------------------------------------------------------
 // Planning

@@ -14,6 +14,7 @@ import {
   type ArticlePage,
   type IndexHead,
   type Manifest,
+  type ManifestEntry,
   type MonthPage,
   type TopicPage,
 } from "./schema";
@@ -27,19 +28,34 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** The fields that decide an article's place in the index (id, order, topics). */
+function hasIndexFields(value: Record<string, unknown>): boolean {
+  return (
+    typeof value.id === "string" &&
+    typeof value.published === "string" &&
+    typeof value.updated === "string" &&
+    Array.isArray(value.tags) &&
+    Array.isArray(value.authors)
+  );
+}
+
 /** The minimum an item must have for sorting, filtering and rendering not to crash. */
 function isArticle(value: unknown): value is Article {
   return (
     isRecord(value) &&
-    typeof value.id === "string" &&
+    hasIndexFields(value) &&
     typeof value.key === "string" &&
     typeof value.title === "string" &&
-    typeof value.published === "string" &&
-    typeof value.updated === "string" &&
-    typeof value.contentHtml === "string" &&
-    Array.isArray(value.tags) &&
-    Array.isArray(value.authors)
+    typeof value.contentHtml === "string"
   );
+}
+
+/** A manifest entry the rebuild can rely on (a manifest may have been edited by hand). */
+export function isManifestEntry(value: unknown): value is ManifestEntry {
+  if (!isRecord(value) || typeof value.etag !== "string") return false;
+  if (typeof value.skipped === "string") return true;
+  const article = value.article;
+  return isRecord(article) && hasIndexFields(article) && typeof article.language === "string" && typeof article.draft === "boolean";
 }
 
 /** Parse JSON bytes and check the common envelope: an object with our version. */
