@@ -22,6 +22,8 @@ export interface Env {
   FEED_TITLE?: string;
   FEED_DESCRIPTION?: string;
   FEED_LANGUAGE?: string;
+  /** Publisher named as the feeds' author (Atom feed author, JSON Feed `authors`); defaults to FEED_TITLE. */
+  FEED_AUTHOR?: string;
   /** Public base URL of this service; empty = the origin of each request. */
   SITE_URL?: string;
   FEED_LIMIT?: string;
@@ -42,6 +44,7 @@ export interface Config {
   feed: {
     title: string;
     description: string;
+    author: string;
     language: string;
     /** Absolute base URL without trailing slash. */
     siteUrl: string;
@@ -88,6 +91,7 @@ export function loadConfig(env: Env, requestUrl: string): Config {
     prefix: normalisePrefix(text(env.S3_PREFIX)),
     feed: {
       title: text(env.FEED_TITLE) || "News feed",
+      author: text(env.FEED_AUTHOR) || text(env.FEED_TITLE) || "News feed",
       description: text(env.FEED_DESCRIPTION) || "The latest articles",
       language: text(env.FEED_LANGUAGE) || "en",
       siteUrl,

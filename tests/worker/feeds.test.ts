@@ -90,6 +90,7 @@ describe("JSON Feed 1.1", () => {
     const response = await call("/feed.json?limit=100", {}, env);
     const feed = (await response.json()) as Record<string, unknown>;
     expect(feed.version).toBe("https://jsonfeed.org/version/1.1");
+    expect(feed.authors).toEqual([{ name: "Test & News" }]);
     expect(feed.feed_url).toBe(`${SITE}/feed.json?limit=100`);
     expect(feed.home_page_url).toBe(`${SITE}/`);
     expect(feed.language).toBe("en");
