@@ -1,0 +1,88 @@
+/**
+ * Workers in workerd for the benchmark, through Miniflare (the engine behind
+ * `wrangler dev`, installed with wrangler). Each runs on its own loopback
+ * port, so the load generator talks HTTP to it as a client would.
+ */
+import { createServer } from "node:net";
+import { dirname } from "node:path";
+import { Miniflare } from "miniflare";
+import { onCleanup } from "./cleanup";
+
+/** A Worker listening on 127.0.0.1. */
+export interface RunningWorker {
+  /** Base URL, e.g. `http://127.0.0.1:40123`. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Compatibility settings of wrangler.toml; the bundle was built for them. */
+export interface Compatibility {
+  compatibilityDate: string;
+  compatibilityFlags: string[];
+}
+
+/** A free TCP port on loopback (the Worker's SITE_URL must name it before it starts). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done, fail) => server.once("error", fail).listen(0, "127.0.0.1", done));
+  const address = server.address();
+  await new Promise((done) => server.close(done));
+  if (address === null || typeof address === "string") throw new Error("no port assigned");
+  return address.port;
+}
+
+async function start(mf: Miniflare, port: number): Promise<RunningWorker> {
+  const stop = onCleanup(() => mf.dispose());
+  try {
+    await mf.ready;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url: `http://127.0.0.1:${port}`, stop };
+}
+
+/**
+ * Runs the bundled Worker `mainFile` with `bindings` as its environment.
+ * `edgeCache: false` gives it a Cache API that never stores anything, so each
+ * request reaches the index reader.
+ */
+export async function startBundledWorker(options: {
+  mainFile: string;
+  compatibility: Compatibility;
+  bindings: Record<string, string>;
+  edgeCache: boolean;
+  port?: number;
+}): Promise<RunningWorker> {
+  const port = options.port ?? (await freePort());
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: options.mainFile,
+    // Module names are relative to this root; the default (cwd) cannot reach a temp folder.
+    modulesRoot: dirname(options.mainFile),
+    ...options.compatibility,
+    bindings: options.bindings,
+    cache: options.edgeCache,
+    host: "127.0.0.1",
+    port,
+  });
+  return start(mf, port);
+}
+
+/** Runs a Worker given as module source text (small baselines written inline). */
+export async function startScriptWorker(options: {
+  script: string;
+  bindings: Record<string, string>;
+  compatibility: Compatibility;
+}): Promise<RunningWorker> {
+  const port = await freePort();
+  const mf = new Miniflare({
+    modules: true,
+    script: options.script,
+    ...options.compatibility,
+    bindings: options.bindings,
+    host: "127.0.0.1",
+    port,
+  });
+  return start(mf, port);
+}
