@@ -7,6 +7,7 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArticle, type ParseResult } from "../../src/article/parse";
 import { isArticleKey, rebuildIndex, type RebuildReport } from "../../src/index/build";
+import { indexKeys } from "../../src/index/schema";
 import { meterStore, type StoreMeter } from "../../src/store/metered";
 import type { ArticleStore } from "../../src/store/store";
 import { mapLimit } from "./concurrency";
@@ -79,7 +80,8 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
 
   const files = await listFiles(options.folder);
   // Listing the bucket does not depend on the local files: start it now, check it after reading.
-  const listing = store.list(options.prefix);
+  // The index folder holds about as many objects as there are articles and none of them is ours.
+  const listing = store.list(options.prefix, { skipPrefix: indexKeys(options.prefix).folder });
   listing.catch(() => {}); // handled when awaited below; avoids an unhandled rejection meanwhile
 
   const locals: LocalFile[] = [];
