@@ -6,6 +6,14 @@
 
 type Task = () => Promise<void> | void;
 
+/**
+ * How long one task may take. After Ctrl-C the terminal has signalled workerd
+ * too, and disposing a Worker whose process is already gone can wait forever;
+ * with nothing else pending Node would then exit before the temporary folders
+ * are removed. The timer both bounds the wait and keeps the process alive.
+ */
+const TASK_TIMEOUT_MS = 10_000;
+
 const tasks: Task[] = [];
 let running: Promise<void> | null = null;
 
@@ -30,20 +38,34 @@ export function cleanupAll(): Promise<void> {
   running ??= (async () => {
     while (tasks.length > 0) {
       const task = tasks.pop();
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await task?.();
+        await Promise.race([
+          Promise.resolve().then(task),
+          new Promise<void>((done) => (timer = setTimeout(done, TASK_TIMEOUT_MS))),
+        ]);
       } catch (error) {
         console.error(`cleanup: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        clearTimeout(timer);
       }
     }
   })();
   return running;
 }
 
-/** On SIGINT/SIGTERM: clean up, then exit with 130/143 as shells expect. */
+/**
+ * On SIGINT/SIGTERM: clean up, then exit with 130/143 as shells expect.
+ * Further signals during the clean-up are ignored rather than fatal: on
+ * Ctrl-C the terminal signals the whole process group, and tsx relays the
+ * signal once more, so a second one arrives at once.
+ */
 export function cleanupOnSignals(): void {
+  let stopping = false;
   for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
       console.error(`\n${signal}: stopping servers and removing temporary files...`);
       void cleanupAll().finally(() => process.exit(code));
     });

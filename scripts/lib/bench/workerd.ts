@@ -31,6 +31,25 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+
+/**
+ * Creates a Miniflare instance without the SIGINT/SIGTERM listeners it adds:
+ * they kill workerd and call `process.exit` at once, before the benchmark's
+ * own clean-up (which disposes these instances too) can stop the S3 server
+ * and remove temporary folders. Its `exit` listener stays as a safety net.
+ */
+function createMiniflare(options: ConstructorParameters<typeof Miniflare>[0]): Miniflare {
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const mf = new Miniflare(options);
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return mf;
+}
+
 async function start(mf: Miniflare, port: number): Promise<RunningWorker> {
   const stop = onCleanup(() => mf.dispose());
   try {
@@ -55,7 +74,7 @@ export async function startBundledWorker(options: {
   port?: number;
 }): Promise<RunningWorker> {
   const port = options.port ?? (await freePort());
-  const mf = new Miniflare({
+  const mf = createMiniflare({
     modules: true,
     scriptPath: options.mainFile,
     // Module names are relative to this root; the default (cwd) cannot reach a temp folder.
@@ -76,7 +95,7 @@ export async function startScriptWorker(options: {
   compatibility: Compatibility;
 }): Promise<RunningWorker> {
   const port = await freePort();
-  const mf = new Miniflare({
+  const mf = createMiniflare({
     modules: true,
     script: options.script,
     ...options.compatibility,
