@@ -6,7 +6,8 @@
 
 /** A finished 200 response, as plain data so it can be answered many times. */
 export interface RenderedDocument {
-  body: string;
+  /** Encoded once: a warm request then copies bytes instead of encoding text again. */
+  body: Uint8Array;
   headers: [string, string][];
   expires: number;
 }
@@ -34,7 +35,7 @@ export function remember(key: string, body: string, headers: Headers, ttlSeconds
     const oldest = documents.keys().next().value;
     if (oldest !== undefined) documents.delete(oldest);
   }
-  documents.set(key, { body, headers: [...headers], expires: now + ttlSeconds * 1000 });
+  documents.set(key, { body: new TextEncoder().encode(body), headers: [...headers], expires: now + ttlSeconds * 1000 });
 }
 
 /** Forgets every document, e.g. after the index was rebuilt. */
