@@ -6,7 +6,7 @@ import type { Hono } from "hono";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { HttpError } from "./errors";
 import { rebuildOnce, services, type AppEnv } from "./services";
-import { FEED_FORMATS, OPML_PATH, feedPath } from "./urls";
+import { FEED_FORMATS, OPML_PATH, feedPath } from "../urls";
 
 /** Registers the admin routes on `app`. */
 export function registerAdminRoutes(app: Hono<AppEnv>): void {

@@ -12,7 +12,7 @@ import type { TopicKind } from "../index/schema";
 import { HttpError } from "./errors";
 import { notFound, serve, type Representation } from "./representation";
 import { indexHead, services, type AppEnv, type Services } from "./services";
-import { FEED_FILES, FEED_FORMATS, STYLESHEET_PATH, TOPIC_SEGMENTS, articlePath, feedPath, type FeedScope } from "./urls";
+import { FEED_FILES, FEED_FORMATS, STYLESHEET_PATH, TOPIC_SEGMENTS, articlePath, feedPath, type FeedScope } from "../urls";
 
 /** `?limit=` bounds: enough for a reader's first sync, small enough to render fast. */
 const MAX_LIMIT = 100;

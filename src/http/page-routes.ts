@@ -9,11 +9,12 @@ import { isVisible } from "../article/parse";
 import { TOPIC_KINDS, type IndexHead } from "../index/schema";
 import { renderArticlePage } from "../pages/article-page";
 import { FEED_STYLESHEET_XSL } from "../pages/feed-stylesheet";
+import { feedFormatInfo } from "../pages/feeds";
 import { renderHomePage, type MainFeed, type Topic } from "../pages/home";
 import { renderOpml } from "../pages/opml";
 import { notFound, serve, type Representation } from "./representation";
 import { indexHead, services, type AppEnv, type Services } from "./services";
-import { FEED_FORMATS, OPML_PATH, STYLESHEET_PATH, feedPath } from "./urls";
+import { FEED_FORMATS, OPML_PATH, STYLESHEET_PATH, feedPath } from "../urls";
 
 const HTML = "text/html; charset=utf-8";
 /** Latest articles listed on the home page. */
@@ -34,8 +35,7 @@ export function registerPageRoutes(app: Hono<AppEnv>): void {
 /** The three main feeds, as pages announce them (autodiscovery, OPML). */
 function mainFeeds(svc: Services): MainFeed[] {
   const { siteUrl, title } = svc.config.feed;
-  const labels = { rss: "RSS", atom: "Atom", json: "JSON Feed" } as const;
-  return FEED_FORMATS.map((format) => ({ format, url: siteUrl + feedPath({ kind: "main" }, format), title: `${title} (${labels[format]})` }));
+  return FEED_FORMATS.map((format) => ({ format, url: siteUrl + feedPath({ kind: "main" }, format), title: `${title} (${feedFormatInfo(format).label})` }));
 }
 
 function topics(head: IndexHead): Topic[] {

@@ -1,14 +1,14 @@
 /**
  * Feed formats as the pages present them, and the URL paths pages link to.
  *
- * The URL space itself belongs to `src/http/urls.ts` (routes and links must
+ * The URL space itself belongs to `src/urls.ts` (routes and links must
  * not drift apart); {@link DEFAULT_PATHS} only adapts it to the shape the
  * views need, and callers may pass other {@link PagePaths} (absolute URLs,
  * a different mount point).
  */
 import { bareMediaType } from "../feed/media-types";
 import type { FeedFormat } from "../feed/media-types";
-import { articlePath, feedPath } from "../http/urls";
+import { articlePath, feedPath } from "../urls";
 import type { TopicKind } from "../index/schema";
 
 export type { FeedFormat } from "../feed/media-types";
@@ -54,7 +54,7 @@ export interface PagePaths {
   archiveFeed(month: string, format: FeedFormat): string;
 }
 
-/** The service's own URL space (`src/http/urls.ts`), as root-relative paths. */
+/** The service's own URL space (`src/urls.ts`), as root-relative paths. */
 export const DEFAULT_PATHS: PagePaths = {
   article: articlePath,
   topicFeed: (kind, slug, format) => feedPath({ kind: "topic", topic: kind, slug }, format),

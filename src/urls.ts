@@ -3,8 +3,8 @@
  * self/alternate/archive links, pages, OPML) and every route it answers use
  * these functions, so the two cannot drift apart.
  */
-import type { FeedFormat } from "../feed/render";
-import type { TopicKind } from "../index/schema";
+import type { FeedFormat } from "./feed/render";
+import type { TopicKind } from "./index/schema";
 
 /** The file name of each feed format. */
 export const FEED_FILES: Readonly<Record<FeedFormat, string>> = {
