@@ -119,8 +119,8 @@ async function waitForWorker(url: string): Promise<void> {
   throw new Error(`the Worker did not answer ${url} within 90 s`);
 }
 
-process.on("SIGINT", () => void stop(0));
-process.on("SIGTERM", () => void stop(0));
+// Ctrl-C, a process manager, or the terminal closing: always clean up.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stop(0));
 main().catch(async (error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   await stop(1);
