@@ -74,6 +74,8 @@ export function renderXmlFeed(format: XmlFormat, feed: FeedDescriptor, items: re
     // The library writes one self link; the patches replace it with all links.
     feed: absoluteUrl(feed.selfUrl, "selfUrl"),
     updated,
+    // Name this service rather than the library's home page (RSS 2.0 <generator>, RFC 4287 §4.2.4).
+    generator: "feed-worker",
   };
   if (language !== undefined) options.language = language;
   if (feed.stylesheetUrl !== undefined) options.stylesheet = slots.text(absoluteUrl(feed.stylesheetUrl, "stylesheetUrl"));
