@@ -13,6 +13,7 @@ export const FEED_FILES: Readonly<Record<FeedFormat, string>> = {
   json: "feed.json",
 };
 
+/** Every feed format, in the order links and pages list them. */
 export const FEED_FORMATS = Object.keys(FEED_FILES) as FeedFormat[];
 
 /** Path segment of each topic kind (`/tags/<slug>/rss.xml`, `/lang/de/feed.json`...). */
@@ -47,5 +48,7 @@ export function articlePath(id: string): string {
   return `/articles/${encodeURIComponent(id)}`;
 }
 
+/** The OPML catalogue of every feed. */
 export const OPML_PATH = "/opml.xml";
+/** The XSLT stylesheet RSS and Atom documents name, for browsers. */
 export const STYLESHEET_PATH = "/feed.xsl";
