@@ -97,6 +97,10 @@ async function renderScope(svc: Services, scope: FeedScope, format: FeedFormat, 
   const { feed } = svc.config;
   const now = new Date();
   const visible = view.articles.filter((article) => isVisible(article, now));
+  // A topic or month whose articles are all embargoed does not exist yet: its name must not leak.
+  if (scope.kind !== "main" && visible.length === 0) {
+    notFound(scope.kind === "topic" ? `${TOPIC_LABELS[scope.topic]} "${scope.slug}"` : `Archive ${scope.month}`);
+  }
   // An archive document is complete by default (RFC 5005 §4); live feeds show the newest `limit`.
   const shown = visible.slice(0, limit ?? (scope.kind === "archive" ? visible.length : feed.limit));
   const updated = newestUpdate(shown) ?? view.builtAt;

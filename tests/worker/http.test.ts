@@ -133,6 +133,11 @@ describe("bad requests", () => {
     }
   });
 
+  it("answers 404 for a topic or month that only an embargoed article has", async () => {
+    expect((await call("/tags/wirtschaft/rss.xml", {}, env)).status).toBe(404);
+    expect((await call("/archive/2099-01/atom.xml", {}, env)).status).toBe(404);
+  });
+
   it("answers a malformed archive month with 400 and an absent one with 404", async () => {
     expect((await call("/archive/2024-13/rss.xml", {}, env)).status).toBe(400);
     expect((await call("/archive/1999-01/rss.xml", {}, env)).status).toBe(404);
