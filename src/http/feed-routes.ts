@@ -127,6 +127,8 @@ async function renderScope(svc: Services, scope: FeedScope, format: FeedFormat, 
   return {
     body: renderFeed(format, descriptor, items),
     contentType: FEED_MEDIA_TYPES[format],
+    // RSS and Atom name an XSLT stylesheet; browsers only apply it to documents served as XML.
+    ...(format === "json" ? {} : { browserContentType: "application/xml; charset=utf-8" }),
     lastModified: new Date(updated),
     maxAge: scope.kind === "archive" && isMonthOver(scope.month, now) ? "immutable" : svc.config.cacheMaxAgeSeconds,
   };

@@ -21,6 +21,13 @@ export interface Representation {
   lastModified: Date | null;
   /** Freshness lifetime in seconds; `immutable` for documents that never change again (closed archives). */
   maxAge: number | "immutable";
+  /**
+   * Media type for a browser navigating to the document, when it differs.
+   * Browsers show `application/rss+xml` and `application/atom+xml` as raw text
+   * (or download them) and apply no XSLT; served as `application/xml` the same
+   * bytes are rendered through the feed's stylesheet.
+   */
+  browserContentType?: string;
 }
 
 /** How long a client or cache may keep using a stale copy while it revalidates, or while we fail. */
@@ -43,16 +50,26 @@ function edgeCache(): Cache | null {
  * The cache key of a request: its URL with only the query parameters that
  * change the document (others, such as tracking parameters, would split the cache).
  */
-export function cacheKey(url: string, significantParams: readonly string[]): Request {
+export function cacheKey(url: string, significantParams: readonly string[], forBrowser = false): Request {
   const parsed = new URL(url);
   const kept = new URLSearchParams();
   for (const name of significantParams) {
     const value = parsed.searchParams.get(name);
     if (value !== null) kept.set(name, value);
   }
+  // The browser variant differs in its Content-Type, so it is cached apart.
+  if (forBrowser) kept.set("__variant", "browser");
   parsed.search = kept.toString();
   parsed.hash = "";
   return new Request(parsed.toString(), { method: "GET" });
+}
+
+/**
+ * True for a browser's navigation request: browsers put `text/html` first in
+ * Accept, feed readers ask for feed or XML types, and validators send none.
+ */
+export function isBrowserNavigation(accept: string | undefined): boolean {
+  return /^\s*text\/html\s*(?:[;,]|$)/i.test(accept ?? "");
 }
 
 /** The key under which the last good copy is kept for outages (stale-if-error). */
@@ -73,7 +90,8 @@ export async function serve(
   options: { significantParams?: readonly string[] } = {},
 ): Promise<Response> {
   const cache = edgeCache();
-  const key = cacheKey(c.req.url, options.significantParams ?? []);
+  const forBrowser = isBrowserNavigation(c.req.header("Accept"));
+  const key = cacheKey(c.req.url, options.significantParams ?? [], forBrowser);
   const noCost = { reads: 0, writes: 0, durationMs: 0 };
 
   const inMemory = recall(key.url);
@@ -86,7 +104,7 @@ export async function serve(
   try {
     const started = performance.now();
     representation = await render();
-    response = await toResponse(representation);
+    response = await toResponse(representation, forBrowser);
     // Time not spent waiting for the store was spent building the document.
     const store = storeMeter(c);
     const renderMs = Math.max(0, performance.now() - started - store.durationMs);
@@ -119,13 +137,14 @@ function storeMeter(c: Context<AppEnv>): ResponseCost["store"] {
   return c.get("services")?.store.meter ?? { reads: 0, writes: 0, durationMs: 0 };
 }
 
-async function toResponse(representation: Representation): Promise<Response> {
+async function toResponse(representation: Representation, forBrowser: boolean): Promise<Response> {
   const headers = new Headers({
-    "Content-Type": representation.contentType,
+    "Content-Type": (forBrowser && representation.browserContentType) || representation.contentType,
     ETag: await entityTag(representation.body),
     "Cache-Control": cacheControl(representation.maxAge),
   });
   if (representation.lastModified) headers.set("Last-Modified", representation.lastModified.toUTCString());
+  if (representation.browserContentType) headers.set("Vary", "Accept");
   return new Response(representation.body, { status: 200, headers });
 }
 

@@ -98,6 +98,15 @@ describe.skipIf(!CHROMIUM && !process.env.CI)("the local service in a browser", 
     expect(statSync(screenshot).size).toBeGreaterThan(20_000);
   });
 
+  it("shows a feed opened in the browser as a readable page with a subscribe hint (XSLT)", () => {
+    for (const feed of ["rss.xml", "atom.xml"]) {
+      const dom = chromium(["--dump-dom", `${base}/${feed}`], profile);
+      expect(dom, feed).toContain("This is a web feed.");
+      expect(dom, feed).toContain("The Harbour Bridge reopened to traffic");
+    }
+    chromium([`--screenshot=${join(ARTIFACTS, "feed.png")}`, "--window-size=1200,1200", `${base}/rss.xml`], profile);
+  });
+
   it("stops everything on Ctrl-C", async () => {
     const exited = new Promise<number | null>((done) => child.once("exit", done));
     child.kill("SIGINT");

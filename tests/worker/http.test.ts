@@ -25,6 +25,20 @@ describe("feed responses", () => {
     expect((await response.text()).length).toBeGreaterThan(500);
   });
 
+  it("serves RSS and Atom to a browser as application/xml, so that it applies the stylesheet", async () => {
+    const accept = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
+    for (const [path, type] of FEEDS) {
+      const reader = await call(path, {}, env);
+      const browser = await call(path, { headers: { Accept: accept } }, env);
+      expect(browser.headers.get("Content-Type"), path).toBe(path.endsWith(".json") ? type : "application/xml; charset=utf-8");
+      expect(reader.headers.get("Content-Type"), path).toBe(type);
+      expect(await browser.text()).toBe(await reader.text());
+      if (!path.endsWith(".json")) expect(browser.headers.get("Vary")).toBe("Accept");
+    }
+    const readerAccept = await call("/rss.xml", { headers: { Accept: "application/rss+xml, application/xml;q=0.9, */*;q=0.8" } }, env);
+    expect(readerAccept.headers.get("Content-Type")).toBe("application/rss+xml; charset=utf-8");
+  });
+
   it("takes max-age from CACHE_MAX_AGE", async () => {
     const response = await call("/rss.xml", {}, testEnv("samples", { SITE_URL: "https://max-age.example.com", CACHE_MAX_AGE: "60" }));
     expect(response.headers.get("Cache-Control")).toBe("public, max-age=60, stale-while-revalidate=600, stale-if-error=86400");
