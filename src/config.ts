@@ -14,6 +14,7 @@ export interface Env {
   S3_BUCKET?: string;
   /** Key prefix (folder) under which the articles live, e.g. `articles/`. */
   S3_PREFIX?: string;
+  /** `true`/`false`; default: path-style with an S3_ENDPOINT (MinIO, R2...), virtual-hosted for AWS S3 itself. */
   S3_FORCE_PATH_STYLE?: string;
   /** Secret. */
   S3_ACCESS_KEY_ID?: string;
@@ -86,7 +87,7 @@ export function loadConfig(env: Env, requestUrl: string): Config {
       bucket,
       accessKeyId,
       secretAccessKey,
-      forcePathStyle: text(env.S3_FORCE_PATH_STYLE) !== "false",
+      forcePathStyle: flag(env.S3_FORCE_PATH_STYLE, "S3_FORCE_PATH_STYLE", endpoint !== ""),
     },
     prefix: normalisePrefix(text(env.S3_PREFIX)),
     feed: {
@@ -120,6 +121,14 @@ function isHttpUrl(value: string): boolean {
 function normalisePrefix(prefix: string): string {
   const trimmed = prefix.replace(/^\/+/, "");
   return trimmed && !trimmed.endsWith("/") ? `${trimmed}/` : trimmed;
+}
+
+function flag(value: string | undefined, name: string, fallback: boolean): boolean {
+  const raw = text(value).toLowerCase();
+  if (raw === "") return fallback;
+  if (raw === "true") return true;
+  if (raw === "false") return false;
+  throw new ConfigError(`${name} must be true or false`);
 }
 
 function integer(value: string | undefined, name: string, fallback: number, min: number, max: number): number {

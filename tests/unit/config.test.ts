@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, type Env } from "../../src/config";
+
+const minimal: Env = { S3_BUCKET: "news", S3_ACCESS_KEY_ID: "id", S3_SECRET_ACCESS_KEY: "secret" };
+
+describe("loadConfig", () => {
+  it("applies the documented defaults", () => {
+    const config = loadConfig(minimal, "https://feeds.example.com/rss.xml?limit=3");
+    expect(config.feed).toEqual({
+      title: "News feed",
+      description: "The latest articles",
+      author: "News feed",
+      language: "en",
+      siteUrl: "https://feeds.example.com",
+      limit: 50,
+      guidAuthority: "feeds.example.com",
+    });
+    expect(config.s3).toMatchObject({ endpoint: "", region: "auto", bucket: "news", forcePathStyle: false });
+    expect(config.prefix).toBe("");
+    expect(config.indexTtlSeconds).toBe(60);
+    expect(config.cacheMaxAgeSeconds).toBe(300);
+    expect(config.adminToken).toBe("");
+  });
+
+  it("uses path-style URLs with a custom endpoint unless told otherwise", () => {
+    expect(loadConfig({ ...minimal, S3_ENDPOINT: "http://127.0.0.1:9000" }, "https://x.example/").s3.forcePathStyle).toBe(true);
+    expect(loadConfig({ ...minimal, S3_ENDPOINT: "http://127.0.0.1:9000", S3_FORCE_PATH_STYLE: "false" }, "https://x.example/").s3.forcePathStyle).toBe(false);
+  });
+
+  it("takes SITE_URL over the request's origin and names the feed author after the title by default", () => {
+    const config = loadConfig({ ...minimal, SITE_URL: "https://news.example.org/", FEED_TITLE: "Stadtnachrichten" }, "http://127.0.0.1:8787/");
+    expect(config.feed.siteUrl).toBe("https://news.example.org");
+    expect(config.feed.guidAuthority).toBe("news.example.org");
+    expect(config.feed.author).toBe("Stadtnachrichten");
+  });
+
+  it.each([
+    ["news", "news/"],
+    ["news/", "news/"],
+    ["/news", "news/"],
+    ["", ""],
+  ])("reads the prefix %j as the folder %j", (prefix, folder) => {
+    expect(loadConfig({ ...minimal, S3_PREFIX: prefix }, "https://x.example/").prefix).toBe(folder);
+  });
+
+  it.each<[Partial<Env>, RegExp]>([
+    [{ S3_BUCKET: "" }, /S3_BUCKET/],
+    [{ S3_SECRET_ACCESS_KEY: "" }, /S3_SECRET_ACCESS_KEY/],
+    [{ S3_ENDPOINT: "ftp://files.example" }, /S3_ENDPOINT/],
+    [{ SITE_URL: "news.example.com" }, /SITE_URL/],
+    [{ FEED_LIMIT: "500" }, /FEED_LIMIT/],
+    [{ INDEX_TTL: "-1" }, /INDEX_TTL/],
+    [{ S3_FORCE_PATH_STYLE: "yes" }, /S3_FORCE_PATH_STYLE/],
+  ])("refuses %j with a message naming the variable, never its value", (override, name) => {
+    const attempt = () => loadConfig({ ...minimal, ...override }, "https://x.example/");
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(name);
+    expect(attempt).not.toThrow(/secret|500|ftp/);
+  });
+});
