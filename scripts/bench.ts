@@ -12,6 +12,7 @@
  * Everything stays on 127.0.0.1; every loop is bounded in count and time;
  * servers and temporary folders are removed at the end and on Ctrl-C.
  */
+import "./lib/quiet-sdk-notice";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -71,7 +72,6 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const sizes = values.quick ? QUICK_SIZES : FULL_SIZES;
 
   const temp = await mkdtemp(join(tmpdir(), "feed-worker-bench-"));

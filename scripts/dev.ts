@@ -8,6 +8,7 @@
  *   PORT          port of the Worker (default 8787)
  *   ADMIN_TOKEN   bearer token for POST /admin/reindex (default local-admin-token)
  */
+import "./lib/quiet-sdk-notice";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";

@@ -9,6 +9,7 @@
  * Exit codes: 0 success (skipped files are warnings), 1 store failure,
  * 2 usage or configuration error.
  */
+import "./lib/quiet-sdk-notice";
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -64,9 +65,6 @@ async function main(argv: string[]): Promise<number> {
   if (args.values.lang !== undefined) env.FEED_LANGUAGE = args.values.lang;
   // The Worker's own loader: the same defaults and checks, and messages that name variables, never values.
   const config = loadConfig(env, "http://localhost/");
-  // The SDK warns on every run that releases after January 2027 need Node 22; the
-  // project pins its versions for Node 20 on purpose (DESIGN.md), so the notice is noise here.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
   const bars = new Map<PublishStep, Progress>();
   const bar = (step: PublishStep): Progress => {

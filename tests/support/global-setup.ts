@@ -3,6 +3,7 @@
  * Node, before workerd starts) and seeds its buckets. Tests receive the
  * endpoint through `inject("s3Endpoint")`.
  */
+import "../../scripts/lib/quiet-sdk-notice";
 import type { TestProject } from "vitest/node";
 import { startLocalS3 } from "../../scripts/lib/local-s3";
 import { seedTestBuckets } from "./buckets";
