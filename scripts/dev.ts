@@ -31,12 +31,16 @@ let s3: LocalS3 | undefined;
 /** wrangler's local state (edge cache...), fresh for every start so no response of an earlier run is served. */
 let workerState: string | undefined;
 let worker: ChildProcess | undefined;
-let stopping = false;
+let stopping: Promise<never> | undefined;
 
-/** Stops the Worker (its whole process group: wrangler runs workerd as a child) and the S3 server. */
-async function stop(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
+/**
+ * Stops the Worker (its whole process group: wrangler runs workerd as a child)
+ * and the S3 server, removes the temporary data, then exits. Ctrl-C reaches us
+ * twice (from the terminal and relayed by npm/tsx): later calls wait for the
+ * first cleanup instead of exiting in the middle of it.
+ */
+function stop(code: number): Promise<never> {
+  stopping ??= (async () => {
     const pid = worker?.pid;
     if (pid && worker?.exitCode === null) {
       const exited = new Promise((done) => worker?.once("exit", done));
@@ -48,8 +52,9 @@ async function stop(code: number): Promise<never> {
     }
     await s3?.close();
     if (workerState) await rm(workerState, { recursive: true, force: true });
-  }
-  process.exit(code);
+    process.exit(code);
+  })();
+  return stopping;
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
