@@ -175,31 +175,54 @@ ${escapeHtml(FEED_CSS)}</style>
     </xsl:call-template>
   </xsl:template>
 
-  <xsl:template match="item">
+  <!-- One list entry, whatever the format: link, date, authors, summary as text. -->
+  <xsl:template name="entry">
+    <xsl:param name="href"/>
+    <xsl:param name="title"/>
+    <xsl:param name="date"/>
+    <xsl:param name="authors"/>
+    <xsl:param name="summary"/>
+    <xsl:param name="summaryIsHtml"/>
     <li>
       <xsl:call-template name="link">
-        <xsl:with-param name="href" select="link"/>
-        <xsl:with-param name="text" select="title"/>
+        <xsl:with-param name="href" select="$href"/>
+        <xsl:with-param name="text" select="$title"/>
         <xsl:with-param name="class" select="'title'"/>
       </xsl:call-template>
       <p class="meta">
-        <xsl:value-of select="pubDate"/>
-        <xsl:if test="dc:creator or author">
+        <xsl:value-of select="$date"/>
+        <xsl:if test="$authors">
           <xsl:text> · by </xsl:text>
-          <xsl:for-each select="dc:creator | author">
+          <xsl:for-each select="$authors">
             <xsl:if test="position() &gt; 1">, </xsl:if>
             <xsl:value-of select="."/>
           </xsl:for-each>
         </xsl:if>
       </p>
-      <xsl:if test="string(description) != ''">
+      <xsl:if test="string($summary) != ''">
         <p class="summary">
-          <xsl:call-template name="html-to-text">
-            <xsl:with-param name="text" select="string(description)"/>
-          </xsl:call-template>
+          <xsl:choose>
+            <xsl:when test="$summaryIsHtml">
+              <xsl:call-template name="html-to-text">
+                <xsl:with-param name="text" select="string($summary)"/>
+              </xsl:call-template>
+            </xsl:when>
+            <xsl:otherwise><xsl:value-of select="$summary"/></xsl:otherwise>
+          </xsl:choose>
         </p>
       </xsl:if>
     </li>
+  </xsl:template>
+
+  <xsl:template match="item">
+    <xsl:call-template name="entry">
+      <xsl:with-param name="href" select="link"/>
+      <xsl:with-param name="title" select="title"/>
+      <xsl:with-param name="date" select="pubDate"/>
+      <xsl:with-param name="authors" select="dc:creator | author"/>
+      <xsl:with-param name="summary" select="description"/>
+      <xsl:with-param name="summaryIsHtml" select="true()"/>
+    </xsl:call-template>
   </xsl:template>
 
   <!-- Atom 1.0 -->
@@ -215,42 +238,18 @@ ${escapeHtml(FEED_CSS)}</style>
   </xsl:template>
 
   <xsl:template match="atom:entry">
-    <li>
-      <xsl:call-template name="link">
-        <xsl:with-param name="href" select="(atom:link[@rel = 'alternate'] | atom:link[not(@rel)])[1]/@href"/>
-        <xsl:with-param name="text" select="atom:title"/>
-        <xsl:with-param name="class" select="'title'"/>
-      </xsl:call-template>
-      <p class="meta">
+    <xsl:call-template name="entry">
+      <xsl:with-param name="href" select="(atom:link[@rel = 'alternate'] | atom:link[not(@rel)])[1]/@href"/>
+      <xsl:with-param name="title" select="atom:title"/>
+      <xsl:with-param name="date">
         <xsl:call-template name="iso-date">
-          <xsl:with-param name="value">
-            <xsl:choose>
-              <xsl:when test="atom:published"><xsl:value-of select="atom:published"/></xsl:when>
-              <xsl:otherwise><xsl:value-of select="atom:updated"/></xsl:otherwise>
-            </xsl:choose>
-          </xsl:with-param>
+          <xsl:with-param name="value" select="atom:published | atom:updated[not(../atom:published)]"/>
         </xsl:call-template>
-        <xsl:if test="atom:author/atom:name">
-          <xsl:text> · by </xsl:text>
-          <xsl:for-each select="atom:author/atom:name">
-            <xsl:if test="position() &gt; 1">, </xsl:if>
-            <xsl:value-of select="."/>
-          </xsl:for-each>
-        </xsl:if>
-      </p>
-      <xsl:if test="string(atom:summary) != ''">
-        <p class="summary">
-          <xsl:choose>
-            <xsl:when test="atom:summary/@type = 'html'">
-              <xsl:call-template name="html-to-text">
-                <xsl:with-param name="text" select="string(atom:summary)"/>
-              </xsl:call-template>
-            </xsl:when>
-            <xsl:otherwise><xsl:value-of select="atom:summary"/></xsl:otherwise>
-          </xsl:choose>
-        </p>
-      </xsl:if>
-    </li>
+      </xsl:with-param>
+      <xsl:with-param name="authors" select="atom:author/atom:name"/>
+      <xsl:with-param name="summary" select="atom:summary"/>
+      <xsl:with-param name="summaryIsHtml" select="atom:summary/@type = 'html'"/>
+    </xsl:call-template>
   </xsl:template>
 </xsl:stylesheet>
 `;
