@@ -6,7 +6,7 @@
  */
 import { isVisible, type ParseResult } from "../../src/article/parse";
 
-/** Parser warnings that have their own section in the report (ARTICLE_FORMAT rules 5 and 6). */
+/** Parser warnings that have their own section in the report (article format rules 5 and 6). */
 const NO_AUTHOR = "no author signature";
 const NO_SOURCE_PREFIX = "no source line";
 

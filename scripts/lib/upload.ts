@@ -24,7 +24,7 @@ export async function listFiles(dir: string): Promise<string[]> {
 /**
  * The object metadata an article file is stored with. `date` is the file's
  * modification time: the date a publisher's folder carries for articles that
- * have none inside (ARTICLE_FORMAT rule 10), where the upload time would give
+ * have none inside (article format rule 10), where the upload time would give
  * a whole folder one and the same date.
  */
 export async function articleMetadata(path: string): Promise<Record<string, string>> {

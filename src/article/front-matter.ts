@@ -1,6 +1,6 @@
 /**
  * Optional front matter: a block at the very top of an article between two
- * `---` lines, holding YAML key/values (ARTICLE_FORMAT.md rule 2).
+ * `---` lines, holding YAML key/values (article format rule 2).
  *
  * We parse a small YAML subset ourselves instead of adding a YAML library:
  * the keys are few and flat, the parser must never throw on bad input, and

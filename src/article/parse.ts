@@ -3,7 +3,7 @@
  * {@link Article} (or a reason to skip it) out. Pure: no I/O, no clock, no
  * Node APIs, so it runs the same in Node, in workerd and in tests.
  *
- * The steps follow ARTICLE_FORMAT.md: decode and normalise (rule 1), split
+ * The steps follow the article format (README): decode and normalise (rule 1), split
  * off front matter (2), remove placeholders and the trailer (3-5), take the
  * signature (6), then derive title (7), language (8), id (9) and dates (10).
  */
