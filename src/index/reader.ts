@@ -52,6 +52,8 @@ export interface IndexReaderOptions {
 interface CacheEntry {
   expires: number;
   value: Promise<unknown>;
+  /** Size of the stored object, once read (0 until then). */
+  bytes: number;
 }
 
 /**
@@ -66,6 +68,30 @@ const cache = new Map<string, CacheEntry>();
  * memory flat (Map iteration order makes eviction oldest-inserted first).
  */
 const MAX_ENTRIES = 500;
+
+/**
+ * Upper bound on the stored bytes behind the cached objects. A month page of
+ * a large site is megabytes; parsed it takes a few times that, and a Worker
+ * has 128 MB in all.
+ */
+const MAX_BYTES = 24 * 1024 * 1024;
+let cachedBytes = 0;
+
+function drop(id: string): void {
+  const entry = cache.get(id);
+  if (entry === undefined) return;
+  cachedBytes -= entry.bytes;
+  cache.delete(id);
+}
+
+/** Evicts oldest-inserted entries until both bounds hold. */
+function evict(): void {
+  while (cache.size > MAX_ENTRIES || cachedBytes > MAX_BYTES) {
+    const oldest = cache.keys().next().value;
+    if (oldest === undefined) break;
+    drop(oldest);
+  }
+}
 
 const storeIds = new WeakMap<ArticleStore, string>();
 let nextStoreId = 0;
@@ -82,6 +108,7 @@ function identityOf(store: ArticleStore): string {
 /** Forget every cached index object (tests; or after a rebuild in the same isolate). */
 export function clearIndexCache(): void {
   cache.clear();
+  cachedBytes = 0;
 }
 
 /** Longest id or slug looked up at all: longer ones cannot be in the index and are not worth a read. */
@@ -106,11 +133,17 @@ export function createIndexReader(store: ArticleStore, options: IndexReaderOptio
     const time = clock();
     const hit = cache.get(id);
     if (hit !== undefined && hit.expires > time) return hit.value as Promise<T | null>;
-    if (hit !== undefined) cache.delete(id);
+    if (hit !== undefined) drop(id);
 
+    let entry: CacheEntry | undefined;
     const value = (async (): Promise<T | null> => {
       const object = await store.get(key);
       if (object === null) return null;
+      if (entry !== undefined && cache.get(id) === entry) {
+        entry.bytes = object.body.byteLength;
+        cachedBytes += entry.bytes;
+        evict();
+      }
       const decoded = decode(object.body);
       if (decoded.ok) return decoded.value;
       log(`index: ignoring ${key}: ${decoded.reason}`);
@@ -118,21 +151,18 @@ export function createIndexReader(store: ArticleStore, options: IndexReaderOptio
     })();
     if (ttlMs === 0) return value;
     // Until it settles, the entry lives for the full TTL so concurrent callers share it.
-    const entry: CacheEntry = { expires: time + ttlMs, value };
+    entry = { expires: time + ttlMs, value, bytes: 0 };
     cache.set(id, entry);
-    while (cache.size > MAX_ENTRIES) {
-      const oldest = cache.keys().next().value;
-      if (oldest === undefined) break;
-      cache.delete(oldest);
-    }
+    evict();
+    const cached = entry;
     value.then(
       (result) => {
         // "Not found" (or unreadable) is remembered only briefly: a rebuild may create it any moment.
-        if (result === null) entry.expires = Math.min(entry.expires, time + missTtlMs);
+        if (result === null) cached.expires = Math.min(cached.expires, time + missTtlMs);
       },
       () => {
         // Never cache a failure: the next request retries the store.
-        if (cache.get(id) === entry) cache.delete(id);
+        if (cache.get(id) === cached) drop(id);
       },
     );
     return value;
