@@ -9,7 +9,7 @@
  * Derived from the content, never from a clock, so every isolate and every
  * rebuild that yields the same bytes yields the same tag.
  */
-export async function entityTag(body: string | Uint8Array): Promise<string> {
+export async function entityTag(body: string | Uint8Array<ArrayBuffer>): Promise<string> {
   const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   let binary = "";

@@ -7,7 +7,7 @@
 /** A finished 200 response, as plain data so it can be answered many times. */
 export interface RenderedDocument {
   /** Encoded once: a warm request then copies bytes instead of encoding text again. */
-  body: Uint8Array;
+  body: Uint8Array<ArrayBuffer>;
   headers: [string, string][];
   expires: number;
 }
@@ -45,7 +45,8 @@ export function recall(key: string, now = Date.now()): RenderedDocument | null {
 export function remember(key: string, body: string, headers: Headers, ttlSeconds: number, now = Date.now()): void {
   if (ttlSeconds <= 0) return;
   forget(key);
-  const bytes = new TextEncoder().encode(body);
+  // TextEncoder always allocates a fresh ArrayBuffer (never a shared one).
+  const bytes = new TextEncoder().encode(body) as Uint8Array<ArrayBuffer>;
   if (bytes.byteLength > MAX_DOCUMENT_BYTES) return;
   documents.set(key, { body: bytes, headers: [...headers], expires: now + ttlSeconds * 1000 });
   totalBytes += bytes.byteLength;
