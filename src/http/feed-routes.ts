@@ -7,6 +7,7 @@ import type { Context, Hono } from "hono";
 import type { Article } from "../article/model";
 import { isVisible } from "../article/parse";
 import { itemGuid } from "../feed/guid";
+import { bareMediaType } from "../feed/media-types";
 import { FEED_MEDIA_TYPES, renderFeed, type FeedDescriptor, type FeedFormat, type FeedItem, type FeedLink } from "../feed/render";
 import type { TopicKind } from "../index/schema";
 import { HttpError } from "./errors";
@@ -139,7 +140,7 @@ function feedLinks(siteUrl: string, scope: FeedScope, format: FeedFormat, months
   const links: FeedLink[] = FEED_FORMATS.filter((other) => other !== format).map((other) => ({
     rel: "alternate",
     href: siteUrl + feedPath(scope, other),
-    type: FEED_MEDIA_TYPES[other].split(";")[0],
+    type: bareMediaType(other),
   }));
   const archive = (month: string): string => siteUrl + feedPath({ kind: "archive", month }, format);
   let older: string | undefined;
