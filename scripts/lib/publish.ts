@@ -10,7 +10,7 @@ import { isArticleKey, rebuildIndex, type RebuildReport } from "../../src/index/
 import { indexKeys } from "../../src/index/schema";
 import { meterStore, type StoreMeter } from "../../src/store/metered";
 import type { ArticleStore } from "../../src/store/store";
-import { mapLimit } from "./concurrency";
+import { mapLimit } from "../../src/store/concurrency";
 import { etagMatches, md5Hex } from "./content-hash";
 import { lintFiles, type LintInput, type LintReport } from "./lint";
 import { articleMetadata, listFiles } from "./upload";

@@ -25,6 +25,7 @@
  */
 import type { Article } from "../article/model";
 import { isVisible, parseArticle } from "../article/parse";
+import { mapLimit } from "../store/concurrency";
 import { meterStore, type MeteredStore } from "../store/metered";
 import type { ArticleStore, StoredObject } from "../store/store";
 import { decodeArticlePage, decodeItems, decodeManifest, isManifestEntry } from "./codec";
@@ -258,17 +259,6 @@ export async function rebuildIndex(store: ArticleStore, options: RebuildOptions)
 /** How index objects are stored. */
 const JSON_OBJECT = { contentType: "application/json; charset=utf-8" };
 
-/** Run `fn` over `items` with at most `limit` calls in flight; rejects with the first error. */
-async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
 
 function parse(object: StoredObject, defaultLanguage: string) {
   return parseArticle(

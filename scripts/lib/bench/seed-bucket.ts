@@ -4,7 +4,7 @@
  * archives whatever the count, and all of them lie in the past (visible).
  */
 import type { ArticleStore } from "../../../src/store/store";
-import { mapLimit } from "../concurrency";
+import { mapLimit } from "../../../src/store/concurrency";
 import { makeArticle, prng } from "../synthetic-articles";
 
 /** The span the articles' publication dates cover. */

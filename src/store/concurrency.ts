@@ -1,7 +1,7 @@
 /**
- * Bounded concurrency for the command-line tools: enough requests in flight to
- * hide a store's latency, few enough not to flood a local server or exhaust
- * sockets.
+ * Bounded concurrency for store requests (index rebuilds, uploads): enough in
+ * flight to hide a store's latency, few enough not to flood a server, exhaust
+ * sockets or exceed the Workers runtime's limit of simultaneous connections.
  */
 
 /**
