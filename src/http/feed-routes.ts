@@ -9,7 +9,7 @@ import { isVisible } from "../article/parse";
 import { itemGuid } from "../feed/guid";
 import { bareMediaType } from "../feed/media-types";
 import { FEED_MEDIA_TYPES, renderFeed, type FeedDescriptor, type FeedFormat, type FeedItem, type FeedLink } from "../feed/render";
-import type { TopicKind } from "../index/schema";
+import { isMonth, type TopicKind } from "../index/schema";
 import { HttpError } from "./errors";
 import { notFound, serve, type Representation } from "./representation";
 import { indexHead, services, type AppEnv, type Services } from "./services";
@@ -28,7 +28,6 @@ const TOPIC_LABELS: Readonly<Record<TopicKind, string>> = {
 
 /** Topic slugs as the index writes them; anything else cannot exist and is a 404 without a store read. */
 const SLUG_PATTERN = /^[a-z0-9][a-z0-9.-]{0,99}$/;
-const MONTH_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 /** Registers every feed route on `app`. */
 export function registerFeedRoutes(app: Hono<AppEnv>): void {
@@ -44,7 +43,7 @@ export function registerFeedRoutes(app: Hono<AppEnv>): void {
     }
     app.get(`/archive/:month/${file}`, (c) => {
       const month = c.req.param("month");
-      if (!MONTH_PATTERN.test(month)) throw new HttpError(400, "Archive month must look like 2024-06.");
+      if (!isMonth(month)) throw new HttpError(400, "Archive month must look like 2024-06.");
       return feedResponse(c, { kind: "archive", month }, format);
     });
   }
@@ -105,6 +104,7 @@ async function renderScope(svc: Services, scope: FeedScope, format: FeedFormat, 
   // An archive document is complete by default (RFC 5005 §4); live feeds show the newest `limit`.
   const shown = visible.slice(0, limit ?? (scope.kind === "archive" ? visible.length : feed.limit));
   const updated = newestUpdate(shown) ?? view.builtAt;
+  const closedArchive = scope.kind === "archive" && isMonthOver(scope.month, now);
 
   const selfUrl = feed.siteUrl + feedPath(scope, format) + (limit === null ? "" : `?limit=${limit}`);
   const descriptor: FeedDescriptor = {
@@ -118,7 +118,7 @@ async function renderScope(svc: Services, scope: FeedScope, format: FeedFormat, 
     links: feedLinks(feed.siteUrl, scope, format, view.months),
     updated,
     ...(format === "json" ? {} : { stylesheetUrl: feed.siteUrl + STYLESHEET_PATH }),
-    ...(scope.kind === "archive" ? { archive: isMonthOver(scope.month, now) } : {}),
+    ...(scope.kind === "archive" ? { archive: closedArchive } : {}),
   };
   const items: FeedItem[] = shown.map((article) => ({
     article,
@@ -131,7 +131,7 @@ async function renderScope(svc: Services, scope: FeedScope, format: FeedFormat, 
     // RSS and Atom name an XSLT stylesheet; browsers only apply it to documents served as XML.
     ...(format === "json" ? {} : { browserContentType: "application/xml; charset=utf-8" }),
     lastModified: new Date(updated),
-    maxAge: scope.kind === "archive" && isMonthOver(scope.month, now) ? "immutable" : svc.config.cacheMaxAgeSeconds,
+    maxAge: closedArchive ? "immutable" : svc.config.cacheMaxAgeSeconds,
   };
 }
 

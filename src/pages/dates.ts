@@ -8,6 +8,7 @@
  * UTC fields instead, without depending on `@date-fns/utc`.
  */
 import { format } from "date-fns";
+import { isMonth } from "../index/schema";
 
 /**
  * A Date whose local getters return the UTC fields. Only the getters date-fns'
@@ -79,13 +80,14 @@ export function isoUtc(iso: string): string {
 export function formatRfc822(date: string | Date): string {
   const parsed = parse(date);
   if (!parsed) throw new RangeError(`Invalid date: ${String(date)}`);
-  return format(parsed, "EEE, dd MMM yyyy HH:mm:ss 'GMT'", { in: inUtc });
+  // toUTCString() is exactly this format (ECMA-262 §21.4.4.43).
+  return parsed.toUTCString();
 }
 
 /** Readable month name for an archive key `YYYY-MM`, e.g. `June 2024`; the key itself when malformed. */
 export function formatMonth(month: string): string {
   // Month 01-12 only: Date.UTC would silently roll `2024-13` over into January 2025.
-  const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
-  if (!match) return month;
-  return format(new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1)), "MMMM yyyy", { in: inUtc });
+  if (!isMonth(month)) return month;
+  const [year, monthNumber] = month.split("-").map(Number) as [number, number];
+  return format(new Date(Date.UTC(year, monthNumber - 1, 1)), "MMMM yyyy", { in: inUtc });
 }
