@@ -15,6 +15,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { CONFIG_VARIABLE_NAMES } from "../src/config";
 import { rebuildIndex } from "../src/index/build";
 import { createS3Store } from "../src/store/s3";
 import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from "./lib/local-s3";
@@ -72,12 +73,20 @@ async function main(): Promise<void> {
   s3 = await startLocalS3({ buckets: [BUCKET] });
   const store = createS3Store({ endpoint: s3.endpoint, region: "us-east-1", bucket: BUCKET, forcePathStyle: true, ...LOCAL_S3_CREDENTIALS });
   const keys = await uploadFolder(store, articlesDir, "");
-  const report = await rebuildIndex(store, { articlePrefix: "", defaultLanguage: "en" });
+  const report = await rebuildIndex(store, { articlePrefix: "", defaultLanguage: process.env.FEED_LANGUAGE || "en" });
   console.log(`local S3 server ${s3.endpoint}: ${keys.length} files uploaded from ${articlesDir}`);
   console.log(`index: ${report.parsed} articles parsed, ${report.skipped.length} skipped`);
   for (const { key, reason } of report.skipped) console.log(`  skipped ${key}: ${reason}`);
 
-  const vars: Record<string, string> = {
+  // Every configuration variable set in this environment reaches the Worker (e.g.
+  // `FEED_TITLE=... npm start`); the local store and the local site URL win.
+  const vars: Record<string, string> = {};
+  for (const name of CONFIG_VARIABLE_NAMES) {
+    const value = process.env[name];
+    if (value !== undefined && value !== "") vars[name] = value;
+  }
+  Object.assign(vars, {
+    SITE_URL: process.env.SITE_URL || `http://127.0.0.1:${port}`,
     S3_ENDPOINT: s3.endpoint,
     S3_REGION: "us-east-1",
     S3_BUCKET: BUCKET,
@@ -85,7 +94,7 @@ async function main(): Promise<void> {
     S3_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
     S3_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
     ADMIN_TOKEN: adminToken,
-  };
+  });
   workerState = await mkdtemp(join(tmpdir(), "feed-worker-state-"));
   const args = [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", workerState, "--show-interactive-dev-session=false"];
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);

@@ -38,10 +38,45 @@ export interface Env {
   ADMIN_TOKEN?: string;
 }
 
-/** Configuration of one request, with defaults applied and values checked. */
-export interface Config {
+/**
+ * The name of every configuration variable, complete by construction (the
+ * compiler refuses a table that misses a field of {@link Env}): the local
+ * service passes each one set in its environment on to the Worker.
+ */
+export const CONFIG_VARIABLE_NAMES = Object.keys({
+  S3_ENDPOINT: true,
+  S3_REGION: true,
+  S3_BUCKET: true,
+  S3_PREFIX: true,
+  S3_FORCE_PATH_STYLE: true,
+  S3_ACCESS_KEY_ID: true,
+  S3_SECRET_ACCESS_KEY: true,
+  FEED_TITLE: true,
+  FEED_DESCRIPTION: true,
+  FEED_LANGUAGE: true,
+  FEED_AUTHOR: true,
+  SITE_URL: true,
+  FEED_LIMIT: true,
+  GUID_AUTHORITY: true,
+  INDEX_TTL: true,
+  CACHE_MAX_AGE: true,
+  ADMIN_TOKEN: true,
+} satisfies Record<keyof Env, true>) as (keyof Env)[];
+
+/**
+ * What every invocation needs to reach the index, request or not (cron,
+ * queue, webhook): the store, where the articles are, and the index rules.
+ */
+export interface StoreSettings {
   s3: S3StoreConfig;
   prefix: string;
+  /** Language of articles that neither declare nor reveal one (FEED_LANGUAGE): parser input. */
+  defaultLanguage: string;
+  indexTtlSeconds: number;
+}
+
+/** Configuration of one request: the store settings plus what the site publishes, with defaults applied. */
+export interface Config extends StoreSettings {
   feed: {
     title: string;
     description: string;
@@ -52,9 +87,8 @@ export interface Config {
     limit: number;
     guidAuthority: string;
   };
-  indexTtlSeconds: number;
   cacheMaxAgeSeconds: number;
-  /** Empty when the admin endpoint is disabled. */
+  /** Empty when the admin endpoints are disabled. */
   adminToken: string;
 }
 
@@ -64,10 +98,10 @@ export class ConfigError extends Error {
 }
 
 /**
- * Reads the configuration for a request to `requestUrl`.
+ * Reads the settings that need no request (the store and the index).
  * @throws {ConfigError} when a required value is missing or malformed.
  */
-export function loadConfig(env: Env, requestUrl: string): Config {
+export function loadStoreSettings(env: Env): StoreSettings {
   const bucket = text(env.S3_BUCKET);
   if (!bucket) throw new ConfigError("S3_BUCKET is not set");
   const accessKeyId = text(env.S3_ACCESS_KEY_ID);
@@ -75,11 +109,6 @@ export function loadConfig(env: Env, requestUrl: string): Config {
   if (!accessKeyId || !secretAccessKey) throw new ConfigError("S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set");
   const endpoint = text(env.S3_ENDPOINT);
   if (endpoint && !isHttpUrl(endpoint)) throw new ConfigError("S3_ENDPOINT must be an http(s) URL");
-
-  const configuredSite = text(env.SITE_URL);
-  if (configuredSite && !isHttpUrl(configuredSite)) throw new ConfigError("SITE_URL must be an http(s) URL");
-  const siteUrl = (configuredSite || new URL(requestUrl).origin).replace(/\/+$/, "");
-
   return {
     s3: {
       endpoint,
@@ -90,19 +119,50 @@ export function loadConfig(env: Env, requestUrl: string): Config {
       forcePathStyle: flag(env.S3_FORCE_PATH_STYLE, "S3_FORCE_PATH_STYLE", endpoint !== ""),
     },
     prefix: normalisePrefix(text(env.S3_PREFIX)),
+    defaultLanguage: text(env.FEED_LANGUAGE) || "en",
+    indexTtlSeconds: integer(env.INDEX_TTL, "INDEX_TTL", 60, 0, 86_400),
+  };
+}
+
+/**
+ * Reads the configuration for a request to `requestUrl`.
+ *
+ * Links and GUIDs must not depend on the host name a request came in by: a
+ * Worker reachable as `*.workers.dev` and on a custom domain would otherwise
+ * publish two sets of GUIDs, and a forged `Host` would put its name into every
+ * link. So without SITE_URL only a loopback origin (local development) may
+ * stand in for it; any other request fails with a message naming SITE_URL.
+ * @throws {ConfigError} when a required value is missing or malformed.
+ */
+export function loadConfig(env: Env, requestUrl: string): Config {
+  const store = loadStoreSettings(env);
+  const configuredSite = text(env.SITE_URL);
+  if (configuredSite && !isHttpUrl(configuredSite)) throw new ConfigError("SITE_URL must be an http(s) URL");
+  const requestOrigin = new URL(requestUrl);
+  if (!configuredSite && !isLoopbackHost(requestOrigin.hostname)) {
+    throw new ConfigError("SITE_URL must be set to the public URL of the service");
+  }
+  const siteUrl = (configuredSite || requestOrigin.origin).replace(/\/+$/, "");
+
+  return {
+    ...store,
     feed: {
       title: text(env.FEED_TITLE) || "News feed",
       author: text(env.FEED_AUTHOR) || text(env.FEED_TITLE) || "News feed",
       description: text(env.FEED_DESCRIPTION) || "The latest articles",
-      language: text(env.FEED_LANGUAGE) || "en",
+      language: store.defaultLanguage,
       siteUrl,
       limit: integer(env.FEED_LIMIT, "FEED_LIMIT", 50, 1, 100),
       guidAuthority: text(env.GUID_AUTHORITY) || new URL(siteUrl).hostname,
     },
-    indexTtlSeconds: integer(env.INDEX_TTL, "INDEX_TTL", 60, 0, 86_400),
     cacheMaxAgeSeconds: integer(env.CACHE_MAX_AGE, "CACHE_MAX_AGE", 300, 0, 86_400),
     adminToken: text(env.ADMIN_TOKEN),
   };
+}
+
+/** Loopback names and addresses (RFC 6761 §6.3 `localhost`, 127.0.0.0/8, `::1`). */
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === "localhost" || hostname.endsWith(".localhost") || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === "[::1]";
 }
 
 function text(value: string | undefined): string {

@@ -3,26 +3,8 @@
  * self/alternate/archive links, pages, OPML) and every route it answers use
  * these functions, so the two cannot drift apart.
  */
-import type { FeedFormat } from "./feed/render";
-import type { TopicKind } from "./index/schema";
-
-/** The file name of each feed format. */
-export const FEED_FILES: Readonly<Record<FeedFormat, string>> = {
-  rss: "rss.xml",
-  atom: "atom.xml",
-  json: "feed.json",
-};
-
-/** Every feed format, in the order links and pages list them. */
-export const FEED_FORMATS = Object.keys(FEED_FILES) as FeedFormat[];
-
-/** Path segment of each topic kind (`/tags/<slug>/rss.xml`, `/lang/de/feed.json`...). */
-export const TOPIC_SEGMENTS: Readonly<Record<TopicKind, string>> = {
-  tags: "tags",
-  authors: "authors",
-  languages: "lang",
-  sources: "sources",
-};
+import { FEED_FORMAT_INFO, type FeedFormat } from "./feed/formats";
+import { TOPIC_KIND_INFO, type TopicKind } from "./index/topic-kinds";
 
 /** Which documents a feed covers. */
 export type FeedScope =
@@ -32,12 +14,12 @@ export type FeedScope =
 
 /** The path of the feed document for `scope` in `format`. */
 export function feedPath(scope: FeedScope, format: FeedFormat): string {
-  const file = FEED_FILES[format];
+  const file = FEED_FORMAT_INFO[format].file;
   switch (scope.kind) {
     case "main":
       return `/${file}`;
     case "topic":
-      return `/${TOPIC_SEGMENTS[scope.topic]}/${encodeURIComponent(scope.slug)}/${file}`;
+      return `/${TOPIC_KIND_INFO[scope.topic].segment}/${encodeURIComponent(scope.slug)}/${file}`;
     case "archive":
       return `/archive/${scope.month}/${file}`;
   }

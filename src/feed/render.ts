@@ -7,10 +7,10 @@
  */
 import type { Article } from "../article/model";
 import { renderJsonFeed } from "./json-feed";
-import type { FeedFormat } from "./media-types";
+import type { FeedFormat } from "./formats";
 import { renderXmlFeed } from "./xml-feed";
 
-export { FEED_MEDIA_TYPES, type FeedFormat } from "./media-types";
+export type { FeedFormat } from "./formats";
 
 /** One entry of a feed. */
 export interface FeedItem {

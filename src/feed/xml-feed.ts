@@ -11,7 +11,7 @@ import {
   type PatchContext,
   type XmlLink,
 } from "./feed-library-fixes";
-import { bareMediaType } from "./media-types";
+import { FEED_FORMAT_INFO } from "./formats";
 import { escapeHtml } from "../article/html";
 import type { FeedDescriptor, FeedItem } from "./render";
 import { absoluteUrl, languageTag, parseDate } from "./values";
@@ -47,7 +47,7 @@ function libraryItem(format: XmlFormat, item: FeedItem, feedLanguage: string | u
 
 /** Feed-level links, self first (its media type is the document's own), then the caller's links. */
 function xmlLinks(format: XmlFormat, feed: FeedDescriptor): XmlLink[] {
-  const links: XmlLink[] = [{ rel: "self", href: absoluteUrl(feed.selfUrl, "selfUrl"), type: bareMediaType(format) }];
+  const links: XmlLink[] = [{ rel: "self", href: absoluteUrl(feed.selfUrl, "selfUrl"), type: FEED_FORMAT_INFO[format].mediaType }];
   // RSS has the channel <link> for the site; Atom names it with an alternate link.
   if (format === "atom") links.push({ rel: "alternate", href: absoluteUrl(feed.siteUrl, "siteUrl"), type: "text/html" });
   for (const link of feed.links) {

@@ -2,25 +2,32 @@
  * Operator endpoints. `POST /admin/reindex` rebuilds the index now instead of
  * at the next cron run, e.g. right after a publisher uploaded articles.
  */
-import type { Hono } from "hono";
+import type { Hono, MiddlewareHandler } from "hono";
+import { bearerAuth } from "hono/bearer-auth";
 import { timingSafeEqual } from "hono/utils/buffer";
-import { HttpError } from "./errors";
-import { rebuildOnce, services, type AppEnv } from "./services";
-import { FEED_FORMATS, OPML_PATH, feedPath } from "../urls";
+import { services, type AppEnv } from "./services";
+
+/**
+ * Bearer authentication (RFC 6750) against ADMIN_TOKEN, which is read per
+ * request from the environment; while it is unset every call is refused.
+ * Tokens are compared in constant time (hashes of both sides), so response
+ * timing reveals nothing about the token.
+ */
+export function adminAuth(): MiddlewareHandler<AppEnv> {
+  return bearerAuth<AppEnv>({
+    realm: "feed-admin",
+    verifyToken: async (token, c) => {
+      const expected = services(c).config.adminToken;
+      return expected !== "" && (await timingSafeEqual(token, expected));
+    },
+  });
+}
 
 /** Registers the admin routes on `app`. */
 export function registerAdminRoutes(app: Hono<AppEnv>): void {
-  app.post("/admin/reindex", async (c) => {
+  app.post("/admin/reindex", adminAuth(), async (c) => {
     const svc = services(c);
-    const presented = /^Bearer\s+(.+)$/i.exec(c.req.header("Authorization") ?? "")?.[1]?.trim() ?? "";
-    // Compared in constant time (hashes of both sides), so response timing reveals nothing about the token.
-    const authorised = svc.config.adminToken !== "" && (await timingSafeEqual(presented, svc.config.adminToken));
-    if (!authorised) {
-      c.header("WWW-Authenticate", 'Bearer realm="feed-admin"');
-      throw new HttpError(401, "A valid bearer token is required.");
-    }
-    const report = await rebuildOnce(svc);
-    await purgeEdgeCache(svc.config.feed.siteUrl);
+    const report = await svc.app.rebuild(svc.config, svc.store, svc.config.feed.siteUrl);
     return c.json({
       listed: report.listed,
       parsed: report.parsed,
@@ -32,12 +39,4 @@ export function registerAdminRoutes(app: Hono<AppEnv>): void {
       durationMs: Math.round(report.durationMs),
     });
   });
-}
-
-/** Drops the cached main documents so a rebuild shows at once (topic feeds follow within their max-age). */
-async function purgeEdgeCache(siteUrl: string): Promise<void> {
-  if (typeof caches === "undefined") return;
-  const cache = (caches as unknown as { default: Cache }).default;
-  const paths = ["/", OPML_PATH, ...FEED_FORMATS.map((format) => feedPath({ kind: "main" }, format))];
-  await Promise.all(paths.map((path) => cache.delete(new Request(siteUrl + path))));
 }

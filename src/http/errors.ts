@@ -3,6 +3,7 @@
  * client must not see (stack traces, SDK messages, credentials) stays in the log.
  */
 import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ConfigError } from "../config";
 import { StoreError } from "../store/store";
@@ -23,6 +24,8 @@ export class HttpError extends Error {
 
 /** Turns any error into a short plain-text response and logs what the client does not see. */
 export function errorResponse(error: unknown, c: Context): Response {
+  // Hono's own middleware (bearer auth) answers with a prepared response.
+  if (error instanceof HTTPException) return error.getResponse();
   if (error instanceof HttpError) return c.text(`${error.message}\n`, error.status);
   if (error instanceof StoreError) {
     // The cause can carry endpoint names or signed URLs: log it, never return it.

@@ -7,24 +7,17 @@ import type { Context, Hono } from "hono";
 import type { Article } from "../article/model";
 import { isVisible } from "../article/parse";
 import { itemGuid } from "../feed/guid";
-import { bareMediaType } from "../feed/media-types";
-import { FEED_MEDIA_TYPES, renderFeed, type FeedDescriptor, type FeedFormat, type FeedItem, type FeedLink } from "../feed/render";
-import { isMonth, type TopicKind } from "../index/schema";
+import { FEED_FORMATS, FEED_FORMAT_INFO, type FeedFormat } from "../feed/formats";
+import { renderFeed, type FeedDescriptor, type FeedItem, type FeedLink } from "../feed/render";
+import { isMonth } from "../index/schema";
+import { TOPIC_KINDS, TOPIC_KIND_INFO } from "../index/topic-kinds";
 import { HttpError } from "./errors";
 import { notFound, serve, type Representation } from "./representation";
-import { indexHead, services, type AppEnv, type Services } from "./services";
-import { FEED_FILES, FEED_FORMATS, STYLESHEET_PATH, TOPIC_SEGMENTS, articlePath, feedPath, type FeedScope } from "../urls";
+import { services, type AppEnv, type Services } from "./services";
+import { STYLESHEET_PATH, articlePath, feedPath, type FeedScope } from "../urls";
 
 /** `?limit=` bounds: enough for a reader's first sync, small enough to render fast. */
 const MAX_LIMIT = 100;
-
-/** Human labels of topic kinds, for feed titles. */
-const TOPIC_LABELS: Readonly<Record<TopicKind, string>> = {
-  tags: "Tag",
-  authors: "Author",
-  languages: "Language",
-  sources: "Source",
-};
 
 /** Topic slugs as the index writes them; anything else cannot exist and is a 404 without a store read. */
 const SLUG_PATTERN = /^[a-z0-9][a-z0-9.-]{0,99}$/;
@@ -32,12 +25,12 @@ const SLUG_PATTERN = /^[a-z0-9][a-z0-9.-]{0,99}$/;
 /** Registers every feed route on `app`. */
 export function registerFeedRoutes(app: Hono<AppEnv>): void {
   for (const format of FEED_FORMATS) {
-    const file = FEED_FILES[format];
+    const { file } = FEED_FORMAT_INFO[format];
     app.get(`/${file}`, (c) => feedResponse(c, { kind: "main" }, format));
-    for (const [topic, segment] of Object.entries(TOPIC_SEGMENTS) as [TopicKind, string][]) {
-      app.get(`/${segment}/:slug/${file}`, (c) => {
+    for (const topic of TOPIC_KINDS) {
+      app.get(`/${TOPIC_KIND_INFO[topic].segment}/:slug/${file}`, (c) => {
         const slug = c.req.param("slug").toLowerCase();
-        if (!SLUG_PATTERN.test(slug)) notFound(`${TOPIC_LABELS[topic]} "${slug}"`);
+        if (!SLUG_PATTERN.test(slug)) notFound(`${TOPIC_KIND_INFO[topic].label} "${slug}"`);
         return feedResponse(c, { kind: "topic", topic, slug }, format);
       });
     }
@@ -73,7 +66,7 @@ interface ScopeView {
 }
 
 async function loadScope(svc: Services, scope: FeedScope): Promise<ScopeView> {
-  const head = await indexHead(svc);
+  const head = await svc.app.indexHead(svc);
   const siteTitle = svc.config.feed.title;
   const months = head.months.map((entry) => entry.month);
   switch (scope.kind) {
@@ -81,8 +74,8 @@ async function loadScope(svc: Services, scope: FeedScope): Promise<ScopeView> {
       return { title: siteTitle, articles: head.items, months, builtAt: head.builtAt };
     case "topic": {
       const page = await svc.index.topic(scope.topic, scope.slug);
-      if (!page) notFound(`${TOPIC_LABELS[scope.topic]} "${scope.slug}"`);
-      return { title: `${siteTitle}: ${TOPIC_LABELS[scope.topic]} ${page.name}`, articles: page.items, months, builtAt: head.builtAt };
+      if (!page) notFound(`${TOPIC_KIND_INFO[scope.topic].label} "${scope.slug}"`);
+      return { title: `${siteTitle}: ${TOPIC_KIND_INFO[scope.topic].label} ${page.name}`, articles: page.items, months, builtAt: head.builtAt };
     }
     case "archive": {
       const page = await svc.index.month(scope.month);
@@ -95,11 +88,11 @@ async function loadScope(svc: Services, scope: FeedScope): Promise<ScopeView> {
 async function renderScope(svc: Services, scope: FeedScope, format: FeedFormat, limit: number | null): Promise<Representation> {
   const view = await loadScope(svc, scope);
   const { feed } = svc.config;
-  const now = new Date();
+  const now = svc.app.clock();
   const visible = view.articles.filter((article) => isVisible(article, now));
   // A topic or month whose articles are all embargoed does not exist yet: its name must not leak.
   if (scope.kind !== "main" && visible.length === 0) {
-    notFound(scope.kind === "topic" ? `${TOPIC_LABELS[scope.topic]} "${scope.slug}"` : `Archive ${scope.month}`);
+    notFound(scope.kind === "topic" ? `${TOPIC_KIND_INFO[scope.topic].label} "${scope.slug}"` : `Archive ${scope.month}`);
   }
   // An archive document is complete by default (RFC 5005 §4); live feeds show the newest `limit`.
   const shown = visible.slice(0, limit ?? (scope.kind === "archive" ? visible.length : feed.limit));
@@ -127,7 +120,7 @@ async function renderScope(svc: Services, scope: FeedScope, format: FeedFormat, 
   }));
   return {
     body: renderFeed(format, descriptor, items),
-    contentType: FEED_MEDIA_TYPES[format],
+    contentType: FEED_FORMAT_INFO[format].contentType,
     // RSS and Atom name an XSLT stylesheet; browsers only apply it to documents served as XML.
     ...(format === "json" ? {} : { browserContentType: "application/xml; charset=utf-8" }),
     lastModified: new Date(updated),
@@ -140,7 +133,7 @@ function feedLinks(siteUrl: string, scope: FeedScope, format: FeedFormat, months
   const links: FeedLink[] = FEED_FORMATS.filter((other) => other !== format).map((other) => ({
     rel: "alternate",
     href: siteUrl + feedPath(scope, other),
-    type: bareMediaType(other),
+    type: FEED_FORMAT_INFO[other].mediaType,
   }));
   const archive = (month: string): string => siteUrl + feedPath({ kind: "archive", month }, format);
   let older: string | undefined;

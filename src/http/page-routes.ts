@@ -6,15 +6,16 @@
 import type { Context, Hono } from "hono";
 import type { Article } from "../article/model";
 import { isVisible } from "../article/parse";
-import { TOPIC_KINDS, type IndexHead } from "../index/schema";
+import { FEED_FORMATS, FEED_FORMAT_INFO } from "../feed/formats";
+import type { IndexHead } from "../index/schema";
+import { TOPIC_KINDS } from "../index/topic-kinds";
 import { renderArticlePage } from "../pages/article-page";
 import { FEED_STYLESHEET_XSL } from "../pages/feed-stylesheet";
-import { feedFormatInfo } from "../pages/feeds";
 import { renderHomePage, type MainFeed, type Topic } from "../pages/home";
 import { renderOpml } from "../pages/opml";
 import { notFound, serve, type Representation } from "./representation";
-import { indexHead, services, type AppEnv, type Services } from "./services";
-import { FEED_FORMATS, OPML_PATH, STYLESHEET_PATH, feedPath } from "../urls";
+import { services, type AppEnv, type Services } from "./services";
+import { OPML_PATH, STYLESHEET_PATH, feedPath } from "../urls";
 
 const HTML = "text/html; charset=utf-8";
 /** Latest articles listed on the home page. */
@@ -35,22 +36,22 @@ export function registerPageRoutes(app: Hono<AppEnv>): void {
 /** The three main feeds, as pages announce them (autodiscovery, OPML). */
 function mainFeeds(svc: Services): MainFeed[] {
   const { siteUrl, title } = svc.config.feed;
-  return FEED_FORMATS.map((format) => ({ format, url: siteUrl + feedPath({ kind: "main" }, format), title: `${title} (${feedFormatInfo(format).label})` }));
+  return FEED_FORMATS.map((format) => ({ format, url: siteUrl + feedPath({ kind: "main" }, format), title: `${title} (${FEED_FORMAT_INFO[format].label})` }));
 }
 
 function topics(head: IndexHead): Topic[] {
   return TOPIC_KINDS.flatMap((kind) => head.catalog[kind].map((entry) => ({ kind, slug: entry.slug, name: entry.name, count: entry.count })));
 }
 
-function visibleItems(head: IndexHead): Article[] {
-  const now = new Date();
+function visibleItems(svc: Services, head: IndexHead): Article[] {
+  const now = svc.app.clock();
   return head.items.filter((article) => isVisible(article, now));
 }
 
 async function homePage(svc: Services): Promise<Representation> {
-  const head = await indexHead(svc);
+  const head = await svc.app.indexHead(svc);
   const { feed } = svc.config;
-  const latest = visibleItems(head).slice(0, HOME_ARTICLES);
+  const latest = visibleItems(svc, head).slice(0, HOME_ARTICLES);
   return {
     body: renderHomePage({
       title: feed.title,
@@ -70,9 +71,9 @@ async function homePage(svc: Services): Promise<Representation> {
 
 async function articlePage(c: Context<AppEnv>, svc: Services, id: string): Promise<Representation> {
   // The newest articles are in the head, which most requests have read already; older ones cost one read.
-  const head = await indexHead(svc);
+  const head = await svc.app.indexHead(svc);
   const article = head.items.find((item) => item.id === id) ?? (await svc.index.article(id));
-  if (!article || !isVisible(article, new Date())) notFound(`Article "${id}"`);
+  if (!article || !isVisible(article, svc.app.clock())) notFound(`Article "${id}"`);
   return {
     body: renderArticlePage({
       article,
@@ -88,7 +89,7 @@ async function articlePage(c: Context<AppEnv>, svc: Services, id: string): Promi
 }
 
 async function opmlCatalogue(svc: Services): Promise<Representation> {
-  const head = await indexHead(svc);
+  const head = await svc.app.indexHead(svc);
   const { feed } = svc.config;
   return {
     body: renderOpml({

@@ -5,10 +5,10 @@
  * when the store is down. Every cacheable route goes through {@link serve}.
  */
 import type { Context } from "hono";
+import { cacheKey, type CacheVariant } from "../app/cache-keys";
 import { StoreError } from "../store/store";
 import { NOT_MODIFIED_HEADERS, entityTag, isNotModified } from "./conditional";
 import { HttpError } from "./errors";
-import { recall, remember } from "./memory-cache";
 import { serverTiming, type ResponseCost } from "./server-timing";
 import type { AppEnv } from "./services";
 
@@ -41,42 +41,12 @@ export function cacheControl(maxAge: Representation["maxAge"]): string {
   return `public, max-age=${maxAge}, stale-while-revalidate=${STALE_WHILE_REVALIDATE_SECONDS}, stale-if-error=${STALE_IF_ERROR_SECONDS}`;
 }
 
-/** The Workers Cache API, where the runtime has one. */
-function edgeCache(): Cache | null {
-  return typeof caches !== "undefined" && "default" in caches ? (caches as unknown as { default: Cache }).default : null;
-}
-
-/**
- * The cache key of a request: its URL with only the query parameters that
- * change the document (others, such as tracking parameters, would split the cache).
- */
-export function cacheKey(url: string, significantParams: readonly string[], forBrowser = false): Request {
-  const parsed = new URL(url);
-  const kept = new URLSearchParams();
-  for (const name of significantParams) {
-    const value = parsed.searchParams.get(name);
-    if (value !== null) kept.set(name, value);
-  }
-  // The browser variant differs in its Content-Type, so it is cached apart.
-  if (forBrowser) kept.set("__variant", "browser");
-  parsed.search = kept.toString();
-  parsed.hash = "";
-  return new Request(parsed.toString(), { method: "GET" });
-}
-
 /**
  * True for a browser's navigation request: browsers put `text/html` first in
  * Accept, feed readers ask for feed or XML types, and validators send none.
  */
 export function isBrowserNavigation(accept: string | undefined): boolean {
   return /^\s*text\/html\s*(?:[;,]|$)/i.test(accept ?? "");
-}
-
-/** The key under which the last good copy is kept for outages (stale-if-error). */
-function lastGoodKey(key: Request): Request {
-  const url = new URL(key.url);
-  url.searchParams.set("__last-good", "1");
-  return new Request(url.toString(), { method: "GET" });
 }
 
 /**
@@ -89,12 +59,15 @@ export async function serve(
   render: () => Promise<Representation>,
   options: { significantParams?: readonly string[] } = {},
 ): Promise<Response> {
-  const cache = edgeCache();
+  const app = c.get("app");
+  const cache = app.edgeCache;
   const forBrowser = isBrowserNavigation(c.req.header("Accept"));
-  const key = cacheKey(c.req.url, options.significantParams ?? [], forBrowser);
+  const variant: CacheVariant = forBrowser ? "browser" : "reader";
+  const significantParams = options.significantParams ?? [];
+  const key = cacheKey(c.req.url, { significantParams, variant });
   const noCost = { reads: 0, writes: 0, durationMs: 0 };
 
-  const inMemory = recall(key.url);
+  const inMemory = app.documents.get(key, app.nowMs());
   if (inMemory) return answer(c, new Response(inMemory.body, { headers: inMemory.headers }), { store: noCost, renderMs: null, cache: "memory" });
   const cached = cache ? await cache.match(key) : undefined;
   if (cached) return answer(c, cached, { store: noCost, renderMs: null, cache: "hit" });
@@ -112,18 +85,24 @@ export async function serve(
     response.headers.set("Server-Timing", serverTiming(cost));
   } catch (error) {
     if (!(error instanceof StoreError) || !cache) throw error;
-    const lastGood = await cache.match(lastGoodKey(key));
+    const lastGood = await cache.match(cacheKey(c.req.url, { significantParams, variant, lastGood: true }));
     if (!lastGood) throw error;
-    console.error(`serving the last good copy of ${key.url}: ${error.message}`);
+    console.error(`serving the last good copy of ${key}: ${error.message}`);
     return answer(c, lastGood, { store: storeMeter(c), renderMs: null, cache: "stale" });
   }
 
-  remember(key.url, representation.body, response.headers, memoryLifetime(c));
+  const ttlSeconds = memoryLifetime(c);
+  if (ttlSeconds > 0) {
+    // TextEncoder always allocates a fresh ArrayBuffer (never a shared one).
+    const body = new TextEncoder().encode(representation.body) as Uint8Array<ArrayBuffer>;
+    app.documents.set(key, { body, headers: [...response.headers] }, body.byteLength, app.nowMs() + ttlSeconds * 1000);
+  }
   if (cache) {
     const forCache = response.clone();
     const forOutages = new Response(response.clone().body, response);
     forOutages.headers.set("Cache-Control", `public, max-age=${STALE_IF_ERROR_SECONDS}`);
-    c.executionCtx.waitUntil(Promise.all([cache.put(key, forCache), cache.put(lastGoodKey(key), forOutages)]));
+    const lastGoodKey = cacheKey(c.req.url, { significantParams, variant, lastGood: true });
+    c.executionCtx.waitUntil(Promise.all([cache.put(key, forCache), cache.put(lastGoodKey, forOutages)]));
   }
   return answer(c, response, null);
 }

@@ -11,6 +11,7 @@ import type { Article } from "../article/model";
 import {
   INDEX_VERSION,
   TOPIC_KINDS,
+  isTopicKind,
   type ArticlePage,
   type IndexHead,
   type Manifest,
@@ -28,25 +29,49 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+function isString(value: unknown): value is string {
+  return typeof value === "string";
+}
+
+function isStringOrNull(value: unknown): value is string | null {
+  return value === null || typeof value === "string";
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every(isString);
+}
+
+/** An ISO 8601 date a renderer can format (the feed library throws on anything else). */
+function isIsoDate(value: unknown): value is string {
+  return typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value));
+}
+
 /** The fields that decide an article's place in the index (id, order, topics). */
 function hasIndexFields(value: Record<string, unknown>): boolean {
   return (
-    typeof value.id === "string" &&
-    typeof value.published === "string" &&
-    typeof value.updated === "string" &&
-    Array.isArray(value.tags) &&
-    Array.isArray(value.authors)
+    isString(value.id) &&
+    value.id !== "" &&
+    isIsoDate(value.published) &&
+    isIsoDate(value.updated) &&
+    isStringArray(value.tags) &&
+    isStringArray(value.authors) &&
+    isString(value.language) &&
+    isStringOrNull(value.sourceHost) &&
+    typeof value.draft === "boolean"
   );
 }
 
-/** The minimum an item must have for sorting, filtering and rendering not to crash. */
+/** Every field a renderer reads, with its type: an object that passes can be rendered without a crash. */
 function isArticle(value: unknown): value is Article {
   return (
     isRecord(value) &&
     hasIndexFields(value) &&
-    typeof value.key === "string" &&
-    typeof value.title === "string" &&
-    typeof value.contentHtml === "string"
+    isString(value.key) &&
+    isString(value.title) &&
+    isString(value.summary) &&
+    isString(value.contentHtml) &&
+    isStringOrNull(value.sourceUrl) &&
+    isStringOrNull(value.image)
   );
 }
 
@@ -55,7 +80,7 @@ export function isManifestEntry(value: unknown): value is ManifestEntry {
   if (!isRecord(value) || typeof value.etag !== "string") return false;
   if (typeof value.skipped === "string") return true;
   const article = value.article;
-  return isRecord(article) && hasIndexFields(article) && typeof article.language === "string" && typeof article.draft === "boolean";
+  return isRecord(article) && hasIndexFields(article);
 }
 
 /** Parse JSON bytes and check the common envelope: an object with our version. */
@@ -77,6 +102,14 @@ function items(value: Record<string, unknown>): boolean {
   return Array.isArray(value.items) && value.items.every(isArticle);
 }
 
+function isCatalogEntry(value: unknown): boolean {
+  return isRecord(value) && isString(value.slug) && isString(value.name) && Number.isInteger(value.count) && isIsoDate(value.updated);
+}
+
+function isMonthCount(value: unknown): boolean {
+  return isRecord(value) && isString(value.month) && /^\d{4}-\d{2}$/.test(value.month) && Number.isInteger(value.count);
+}
+
 /** Decode `head.json`. */
 export function decodeHead(body: Uint8Array | string): Decoded<IndexHead> {
   const d = envelope(body);
@@ -84,11 +117,12 @@ export function decodeHead(body: Uint8Array | string): Decoded<IndexHead> {
   const v = d.value;
   const catalog = v.catalog;
   if (
-    typeof v.builtAt !== "string" ||
+    !isIsoDate(v.builtAt) ||
     !items(v) ||
     !isRecord(catalog) ||
-    !TOPIC_KINDS.every((kind) => Array.isArray(catalog[kind])) ||
-    !Array.isArray(v.months)
+    !TOPIC_KINDS.every((kind) => Array.isArray(catalog[kind]) && catalog[kind].every(isCatalogEntry)) ||
+    !Array.isArray(v.months) ||
+    !v.months.every(isMonthCount)
   ) {
     return { ok: false, reason: "not an index head" };
   }
@@ -100,7 +134,7 @@ export function decodeTopicPage(body: Uint8Array | string): Decoded<TopicPage> {
   const d = envelope(body);
   if (!d.ok) return d;
   const v = d.value;
-  if (typeof v.kind !== "string" || typeof v.slug !== "string" || typeof v.name !== "string" || !items(v)) {
+  if (typeof v.kind !== "string" || !isTopicKind(v.kind) || typeof v.slug !== "string" || typeof v.name !== "string" || !items(v)) {
     return { ok: false, reason: "not a topic page" };
   }
   return { ok: true, value: v as unknown as TopicPage };

@@ -1,13 +1,14 @@
 /**
- * Request-time access to the index objects, with an isolate-memory cache.
+ * Request-time access to the index objects, through an isolate-memory cache.
  *
  * A Worker isolate serves many requests; keeping the parsed head for a short
  * time means most feed requests make no store request at all, and a cold one
  * makes exactly one read per index object it needs (the head for main feeds).
- * The cache is module-level because the http layer builds a new store per
- * request (config comes from the request's env): the identity of the bucket,
- * not of the store object, is what makes two requests share an entry.
+ * The cache belongs to the application layer, which outlives the per-request
+ * store objects: the identity of the bucket (`cacheKey`), not of the store
+ * object, is what makes two requests share an entry.
  */
+import { BoundedCache, parsedWeight } from "../app/bounded-cache";
 import type { Article } from "../article/model";
 import type { ArticleStore } from "../store/store";
 import { decodeArticlePage, decodeHead, decodeMonthPage, decodeTopicPage, type Decoded } from "./codec";
@@ -43,55 +44,19 @@ export interface IndexReaderOptions {
   cacheKey?: string;
   /** How long "no such object" is remembered (default: the smaller of 10 s and `ttlSeconds`). */
   missTtlSeconds?: number;
-  /** Clock in milliseconds, for tests (default `Date.now`). */
+  /** The isolate's cache of parsed index objects (default: one of this reader's own). */
+  cache?: IndexObjectCache;
+  /** Clock in milliseconds (default `Date.now`). */
   now?: () => number;
   /** Receives a line when an index object is malformed or of another version (default `console.warn`). */
   log?: (message: string) => void;
 }
 
-interface CacheEntry {
-  expires: number;
-  value: Promise<unknown>;
-  /** Size of the stored object, once read (0 until then). */
-  bytes: number;
-}
+/** Parsed index objects, as promises so that concurrent requests for one object share one store read. */
+export type IndexObjectCache = BoundedCache<Promise<unknown>>;
 
-/**
- * Parsed index objects by `<cacheKey>\n<object key>`. Values are promises so
- * that concurrent requests for the same object share one store read.
- */
-const cache = new Map<string, CacheEntry>();
-
-/**
- * Upper bound on cached objects per isolate. Topic and article pages are
- * requested by URL, so their number is up to the client; a bound keeps
- * memory flat (Map iteration order makes eviction oldest-inserted first).
- */
-const MAX_ENTRIES = 500;
-
-/**
- * Upper bound on the stored bytes behind the cached objects. A month page of
- * a large site is megabytes; parsed it takes a few times that, and a Worker
- * has 128 MB in all.
- */
-const MAX_BYTES = 24 * 1024 * 1024;
-let cachedBytes = 0;
-
-function drop(id: string): void {
-  const entry = cache.get(id);
-  if (entry === undefined) return;
-  cachedBytes -= entry.bytes;
-  cache.delete(id);
-}
-
-/** Evicts oldest-inserted entries until both bounds hold. */
-function evict(): void {
-  while (cache.size > MAX_ENTRIES || cachedBytes > MAX_BYTES) {
-    const oldest = cache.keys().next().value;
-    if (oldest === undefined) break;
-    drop(oldest);
-  }
-}
+/** Bounds of a reader's own cache, when the application gives it none. */
+const OWN_CACHE_BOUNDS = { maxEntries: 500, maxWeight: 24 * 1024 * 1024 };
 
 const storeIds = new WeakMap<ArticleStore, string>();
 let nextStoreId = 0;
@@ -103,12 +68,6 @@ function identityOf(store: ArticleStore): string {
     storeIds.set(store, id);
   }
   return id;
-}
-
-/** Forget every cached index object (tests; or after a rebuild in the same isolate). */
-export function clearIndexCache(): void {
-  cache.clear();
-  cachedBytes = 0;
 }
 
 /** Longest id or slug looked up at all: longer ones cannot be in the index and are not worth a read. */
@@ -128,41 +87,36 @@ export function createIndexReader(store: ArticleStore, options: IndexReaderOptio
   const missTtlMs = Math.max(0, options.missTtlSeconds ?? Math.min(10, options.ttlSeconds)) * 1000;
   const scope = options.cacheKey ?? identityOf(store);
 
+  const cache = options.cache ?? new BoundedCache<Promise<unknown>>(OWN_CACHE_BOUNDS);
+
   function load<T>(key: string, decode: (body: Uint8Array) => Decoded<T>): Promise<T | null> {
     const id = `${scope}\n${key}`;
     const time = clock();
-    const hit = cache.get(id);
-    if (hit !== undefined && hit.expires > time) return hit.value as Promise<T | null>;
-    if (hit !== undefined) drop(id);
+    const hit = cache.get(id, time);
+    if (hit !== undefined) return hit as Promise<T | null>;
 
-    let entry: CacheEntry | undefined;
+    const pending: { value?: Promise<unknown> } = {};
     const value = (async (): Promise<T | null> => {
       const object = await store.get(key);
       if (object === null) return null;
-      if (entry !== undefined && cache.get(id) === entry) {
-        entry.bytes = object.body.byteLength;
-        cachedBytes += entry.bytes;
-        evict();
-      }
+      if (pending.value) cache.update(id, pending.value, { weight: parsedWeight(object.body.byteLength) });
       const decoded = decode(object.body);
       if (decoded.ok) return decoded.value;
       log(`index: ignoring ${key}: ${decoded.reason}`);
       return null;
     })();
+    pending.value = value;
     if (ttlMs === 0) return value;
     // Until it settles, the entry lives for the full TTL so concurrent callers share it.
-    entry = { expires: time + ttlMs, value, bytes: 0 };
-    cache.set(id, entry);
-    evict();
-    const cached = entry;
+    cache.set(id, value, 0, time + ttlMs);
     value.then(
       (result) => {
         // "Not found" (or unreadable) is remembered only briefly: a rebuild may create it any moment.
-        if (result === null) cached.expires = Math.min(cached.expires, time + missTtlMs);
+        if (result === null) cache.update(id, value, { expires: time + missTtlMs });
       },
       () => {
         // Never cache a failure: the next request retries the store.
-        if (cache.get(id) === cached) drop(id);
+        cache.delete(id, value);
       },
     );
     return value;

@@ -24,15 +24,12 @@
  * ETag) are otherwise never parsed again.
  */
 import type { Article } from "../article/model";
+import type { TopicKind } from "./topic-kinds";
+
+export { TOPIC_KINDS, isTopicKind, type TopicKind } from "./topic-kinds";
 
 /** Version of every index object; objects of another version are ignored. */
 export const INDEX_VERSION = 1;
-
-/** The kinds of topic pages: one per facet the feeds can be filtered by. */
-export type TopicKind = "tags" | "authors" | "languages" | "sources";
-
-/** Every {@link TopicKind}, in the order catalogs list them. */
-export const TOPIC_KINDS: readonly TopicKind[] = ["tags", "authors", "languages", "sources"];
 
 /** How many newest visible articles a head or topic page holds in full. */
 export const PAGE_SIZE = 100;
@@ -166,9 +163,4 @@ export function indexKeys(articlePrefix: string): IndexKeys {
 /** True for a `YYYY-MM` month with a real month number. */
 export function isMonth(value: string): boolean {
   return /^\d{4}-(0[1-9]|1[0-2])$/.test(value);
-}
-
-/** True when `value` is one of the {@link TOPIC_KINDS}. */
-export function isTopicKind(value: string): value is TopicKind {
-  return (TOPIC_KINDS as readonly string[]).includes(value);
 }

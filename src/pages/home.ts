@@ -5,7 +5,9 @@
 import type { Article } from "../article/model";
 import { formatMonth, formatReadableUtc, isoUtc } from "./dates";
 import { escapeHtml, safeUrl } from "./escape";
-import { DEFAULT_PATHS, FEED_FORMATS, TOPIC_HEADINGS, feedFormatInfo } from "./feeds";
+import { FEED_FORMATS, FEED_FORMAT_INFO } from "../feed/formats";
+import { TOPIC_KINDS, TOPIC_KIND_INFO } from "../index/topic-kinds";
+import { DEFAULT_PATHS } from "./feeds";
 import type { FeedFormat, PagePaths, TopicKind } from "./feeds";
 import { renderLayout } from "./layout";
 import type { AlternateLink } from "./layout";
@@ -63,7 +65,7 @@ export interface HomePageData {
 
 /** Autodiscovery entries for the main feeds, shared with the article page. */
 export function feedAlternates(feeds: readonly MainFeed[]): AlternateLink[] {
-  return feeds.map((feed) => ({ type: feedFormatInfo(feed.format).mediaType, title: feed.title, href: feed.url }));
+  return feeds.map((feed) => ({ type: FEED_FORMAT_INFO[feed.format].mediaType, title: feed.title, href: feed.url }));
 }
 
 /** `<a href>` with escaped URL (filtered through {@link safeUrl}) and text. */
@@ -98,13 +100,14 @@ function renderLatest(articles: readonly Article[], paths: PagePaths): string {
 
 /** Links to the three formats of one feed, as small chips. */
 function formatLinks(url: (format: FeedFormat) => string): string {
-  const links = FEED_FORMATS.map((f) => link(url(f.format), f.label, ` type="${escapeHtml(f.mediaType)}"`));
+  const links = FEED_FORMATS.map((format) => link(url(format), FEED_FORMAT_INFO[format].label, ` type="${escapeHtml(FEED_FORMAT_INFO[format].mediaType)}"`));
   return `<span class="formats">${links.join("")}</span>`;
 }
 
 function renderTopics(topics: readonly Topic[], paths: PagePaths): string {
   const sections: string[] = [];
-  for (const { kind, heading } of TOPIC_HEADINGS) {
+  for (const kind of TOPIC_KINDS) {
+    const { heading } = TOPIC_KIND_INFO[kind];
     const ofKind = topics.filter((t) => t.kind === kind);
     if (ofKind.length === 0) continue;
     const items = ofKind.map(
@@ -137,7 +140,7 @@ function renderMonths(months: readonly ArchiveMonth[], paths: PagePaths): string
 export function renderHomePage(data: HomePageData): string {
   const paths = data.paths ?? DEFAULT_PATHS;
   const feedLinks = data.feeds.map(
-    (feed) => `<li>${link(feed.url, feedFormatInfo(feed.format).label, ` type="${escapeHtml(feedFormatInfo(feed.format).mediaType)}" title="${escapeHtml(feed.title)}"`)}</li>`,
+    (feed) => `<li>${link(feed.url, FEED_FORMAT_INFO[feed.format].label, ` type="${escapeHtml(FEED_FORMAT_INFO[feed.format].mediaType)}" title="${escapeHtml(feed.title)}"`)}</li>`,
   );
   const body = [
     `<header class="site-header">`,

@@ -12,7 +12,9 @@
 import { formatRfc822 } from "./dates";
 import { stripXmlForbidden } from "../article/text";
 import { escapeHtml } from "./escape";
-import { DEFAULT_PATHS, FEED_FORMATS, TOPIC_HEADINGS, feedFormatInfo } from "./feeds";
+import { FEED_FORMATS, FEED_FORMAT_INFO } from "../feed/formats";
+import { TOPIC_KINDS, TOPIC_KIND_INFO } from "../index/topic-kinds";
+import { DEFAULT_PATHS } from "./feeds";
 import type { FeedFormat, PagePaths } from "./feeds";
 import type { MainFeed, Topic } from "./home";
 
@@ -82,9 +84,6 @@ function category(name: string, outlines: readonly Outline[], htmlUrl: string): 
   ];
 }
 
-/** Singular label of each topic kind, used in outline titles ("Tag: Politik (RSS)"). */
-const TOPIC_LABELS = { tags: "Tag", authors: "Author", languages: "Language", sources: "Source" } as const;
-
 /**
  * Renders the OPML 2.0 catalogue: a head (title, RFC 822 dates, optional
  * owner, docs) and one category outline per group (Main, Tags, Authors,
@@ -97,7 +96,7 @@ const TOPIC_LABELS = { tags: "Tag", authors: "Author", languages: "Language", so
 export function renderOpml(data: OpmlData): string {
   const paths = data.paths ?? DEFAULT_PATHS;
   const siteUrl = data.siteUrl;
-  const formats = data.topicFormats ?? FEED_FORMATS.map((f) => f.format);
+  const formats = data.topicFormats ?? FEED_FORMATS;
 
   const head = [
     `    <title>${xml(data.title)}</title>`,
@@ -112,14 +111,15 @@ export function renderOpml(data: OpmlData): string {
     data.feeds.map((f) => ({ format: f.format, title: f.title, xmlUrl: absolute(f.url, siteUrl) })),
     siteUrl,
   );
-  for (const { kind, heading } of TOPIC_HEADINGS) {
+  for (const kind of TOPIC_KINDS) {
+    const { heading, label } = TOPIC_KIND_INFO[kind];
     const outlines: Outline[] = [];
     for (const topic of data.topics) {
       if (topic.kind !== kind) continue;
       for (const format of formats) {
         outlines.push({
           format,
-          title: `${TOPIC_LABELS[kind]}: ${topic.name} (${feedFormatInfo(format).label})`,
+          title: `${label}: ${topic.name} (${FEED_FORMAT_INFO[format].label})`,
           xmlUrl: absolute(paths.topicFeed(kind, topic.slug, format), siteUrl),
         });
       }

@@ -1,15 +1,33 @@
 /**
- * Calls the Worker the way the runtime does (its default export's `fetch` with
- * an execution context), inside workerd, and waits for its background work
- * (edge-cache writes) before returning.
+ * Calls the Worker the way the runtime does (its `fetch` with an execution
+ * context), inside workerd, and waits for its background work (edge-cache
+ * writes) before returning.
+ *
+ * Tests use workers made by `createWorker` with a fixed clock, so that no
+ * test depends on today's date; a test that needs isolate state of its own
+ * (memory caches, rebuild coordination) makes its own with {@link newWorker}.
  */
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import type { Env } from "../../src/config";
-import worker from "../../src/index";
+import { createWorker } from "../../src/worker";
 import { testEnv } from "./env";
 
+/** The instant every test worker takes for "now": after every sample article but the embargoed one. */
+export const TEST_NOW = new Date("2026-12-01T12:00:00.000Z");
+
+/** The handlers of one simulated isolate. */
+export type TestWorker = ReturnType<typeof createWorker>;
+
+/** A worker with state of its own and the test clock (or `clock`). */
+export function newWorker(clock: () => Date = () => TEST_NOW): TestWorker {
+  return createWorker({ clock });
+}
+
+/** The isolate most tests share. */
+export const sharedWorker = newWorker();
+
 /** Requests `path` (relative to the environment's SITE_URL) from the Worker. */
-export async function call(path: string, init: RequestInit = {}, env: Env = testEnv()): Promise<Response> {
+export async function call(path: string, init: RequestInit = {}, env: Env = testEnv(), worker: TestWorker = sharedWorker): Promise<Response> {
   const ctx = createExecutionContext();
   const url = new URL(path, env.SITE_URL ?? "https://news.example.com");
   const response = await worker.fetch(new Request(url, init), env, ctx);
@@ -18,9 +36,9 @@ export async function call(path: string, init: RequestInit = {}, env: Env = test
 }
 
 /** Runs the Worker's cron handler once. */
-export async function runScheduled(env: Env): Promise<void> {
+export async function runScheduled(env: Env, worker: TestWorker = sharedWorker): Promise<void> {
   const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/10 * * * *" }), env, ctx);
+  await worker.scheduled(createScheduledController({ scheduledTime: TEST_NOW.getTime(), cron: "*/10 * * * *" }), env, ctx);
   await waitOnExecutionContext(ctx);
 }
 

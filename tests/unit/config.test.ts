@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, type Env } from "../../src/config";
+import { ConfigError, loadConfig, loadStoreSettings, type Env } from "../../src/config";
 
 const minimal: Env = { S3_BUCKET: "news", S3_ACCESS_KEY_ID: "id", S3_SECRET_ACCESS_KEY: "secret" };
 
 describe("loadConfig", () => {
   it("applies the documented defaults", () => {
-    const config = loadConfig(minimal, "https://feeds.example.com/rss.xml?limit=3");
+    const config = loadConfig({ ...minimal, SITE_URL: "https://feeds.example.com" }, "https://feeds.example.com/rss.xml?limit=3");
     expect(config.feed).toEqual({
       title: "News feed",
       description: "The latest articles",
@@ -23,8 +23,8 @@ describe("loadConfig", () => {
   });
 
   it("uses path-style URLs with a custom endpoint unless told otherwise", () => {
-    expect(loadConfig({ ...minimal, S3_ENDPOINT: "http://127.0.0.1:9000" }, "https://x.example/").s3.forcePathStyle).toBe(true);
-    expect(loadConfig({ ...minimal, S3_ENDPOINT: "http://127.0.0.1:9000", S3_FORCE_PATH_STYLE: "false" }, "https://x.example/").s3.forcePathStyle).toBe(false);
+    expect(loadConfig({ ...minimal, S3_ENDPOINT: "http://127.0.0.1:9000" }, "http://127.0.0.1:8787/").s3.forcePathStyle).toBe(true);
+    expect(loadConfig({ ...minimal, S3_ENDPOINT: "http://127.0.0.1:9000", S3_FORCE_PATH_STYLE: "false" }, "http://127.0.0.1:8787/").s3.forcePathStyle).toBe(false);
   });
 
   it("takes SITE_URL over the request's origin and names the feed author after the title by default", () => {
@@ -34,13 +34,29 @@ describe("loadConfig", () => {
     expect(config.feed.author).toBe("Stadtnachrichten");
   });
 
+  it("lets only a loopback origin stand in for an unset SITE_URL, so GUIDs never follow the Host header", () => {
+    expect(loadConfig(minimal, "http://127.0.0.1:8787/rss.xml").feed.siteUrl).toBe("http://127.0.0.1:8787");
+    expect(loadConfig(minimal, "http://localhost:8787/").feed.guidAuthority).toBe("localhost");
+    expect(loadConfig(minimal, "http://[::1]:8787/").feed.siteUrl).toBe("http://[::1]:8787");
+    for (const url of ["https://feed-worker.example.workers.dev/rss.xml", "http://evil.example/"]) {
+      const attempt = () => loadConfig(minimal, url);
+      expect(attempt).toThrow(ConfigError);
+      expect(attempt).toThrow(/SITE_URL/);
+      expect(attempt).not.toThrow(/evil|workers\.dev/);
+    }
+  });
+
+  it("reads the store settings without any request", () => {
+    expect(loadStoreSettings({ ...minimal, S3_PREFIX: "news", FEED_LANGUAGE: "de" })).toMatchObject({ prefix: "news/", defaultLanguage: "de", indexTtlSeconds: 60 });
+  });
+
   it.each([
     ["news", "news/"],
     ["news/", "news/"],
     ["/news", "news/"],
     ["", ""],
   ])("reads the prefix %j as the folder %j", (prefix, folder) => {
-    expect(loadConfig({ ...minimal, S3_PREFIX: prefix }, "https://x.example/").prefix).toBe(folder);
+    expect(loadConfig({ ...minimal, S3_PREFIX: prefix }, "http://127.0.0.1:8787/").prefix).toBe(folder);
   });
 
   it.each<[Partial<Env>, RegExp]>([
@@ -52,7 +68,7 @@ describe("loadConfig", () => {
     [{ INDEX_TTL: "-1" }, /INDEX_TTL/],
     [{ S3_FORCE_PATH_STYLE: "yes" }, /S3_FORCE_PATH_STYLE/],
   ])("refuses %j with a message naming the variable, never its value", (override, name) => {
-    const attempt = () => loadConfig({ ...minimal, ...override }, "https://x.example/");
+    const attempt = () => loadConfig({ ...minimal, ...override }, "http://127.0.0.1:8787/");
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(name);
     expect(attempt).not.toThrow(/secret|500|ftp/);

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config";
 import { createS3Store } from "../../src/store/s3";
 import { testEnv } from "../support/env";
-import { call, runScheduled, storeReads } from "../support/worker";
+import { call, newWorker, runScheduled, storeReads } from "../support/worker";
 
 const TOKEN = "test-admin-token-3b1d";
 
@@ -70,17 +70,20 @@ describe("POST /admin/reindex", () => {
   const env = testEnv("samples", { SITE_URL: "https://admin.example.com", ADMIN_TOKEN: TOKEN });
 
   it.each([
-    ["no token", {}],
-    ["a wrong token", { Authorization: "Bearer not-the-token" }],
-    ["another scheme", { Authorization: `Basic ${TOKEN}` }],
-  ])("refuses %s with 401", async (_, headers: Record<string, string>) => {
+    ["no token", {}, 401],
+    ["a wrong token", { Authorization: "Bearer not-the-token" }, 401],
+    // RFC 6750 §3.1: a malformed request (another scheme, no token) is invalid_request, 400.
+    ["another scheme", { Authorization: `Basic ${TOKEN}` }, 400],
+    ["an empty token", { Authorization: "Bearer " }, 400],
+  ])("refuses %s", async (_, headers: Record<string, string>, status) => {
     const response = await call("/admin/reindex", { method: "POST", headers }, env);
-    expect(response.status).toBe(401);
+    expect(response.status).toBe(status);
     expect(response.headers.get("WWW-Authenticate")).toContain("Bearer");
+    expect(await response.text()).not.toContain(TOKEN);
   });
 
   it("refuses every token while ADMIN_TOKEN is not set", async () => {
-    const response = await call("/admin/reindex", { method: "POST", headers: { Authorization: "Bearer " } }, { ...env, ADMIN_TOKEN: "" });
+    const response = await call("/admin/reindex", { method: "POST", headers: { Authorization: `Bearer ${TOKEN}` } }, { ...env, ADMIN_TOKEN: "" });
     expect(response.status).toBe(401);
   });
 
@@ -114,6 +117,28 @@ describe("re-indexing a changing bucket", () => {
     expect((await reindex()).status).toBe(200);
     expect(await ids()).toEqual(["tag:mutable.example.com,2024:eins"]);
     expect((await call("/articles/zwei", {}, env)).status).toBe(404);
+  });
+
+  it("shows a browser the new home page right after a re-index, from every cache variant", async () => {
+    const worker = newWorker();
+    const cachedEnv = { ...env, INDEX_TTL: "60" };
+    const asBrowser = { headers: { Accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" } };
+    const home = () => call("/", asBrowser, cachedEnv, worker);
+    const rss = () => call("/rss.xml", asBrowser, cachedEnv, worker);
+    await home();
+    await rss();
+    expect((await home()).headers.get("Server-Timing")).toContain('cache;desc="memory"');
+
+    await store().put("vier.txt", article("Die vierte Meldung über den Stadtpark."), { metadata: { date: "2026-01-05T08:00:00Z" } });
+    const reindexed = await call("/admin/reindex", { method: "POST", headers: { Authorization: `Bearer ${TOKEN}` } }, cachedEnv, worker);
+    expect(reindexed.status).toBe(200);
+    for (const response of [await home(), await rss()]) {
+      expect(response.headers.get("Server-Timing")).toContain('cache;desc="miss"');
+      expect(await response.text()).toContain("Stadtpark");
+    }
+    // A second isolate that only shares the edge cache sees the fresh documents as well.
+    const other = await call("/", asBrowser, cachedEnv, newWorker());
+    expect(await other.text()).toContain("Stadtpark");
   });
 
   it("re-indexes on the cron trigger", async () => {

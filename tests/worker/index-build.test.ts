@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config";
 import { rebuildIndex } from "../../src/index/build";
-import { clearIndexCache, createIndexReader } from "../../src/index/reader";
+import { createIndexReader } from "../../src/index/reader";
 import { indexKeys } from "../../src/index/schema";
 import { createS3Store } from "../../src/store/s3";
 import type { ArticleStore } from "../../src/store/store";
@@ -51,7 +51,6 @@ describe("index in workerd over S3", () => {
     expect(edit.parsed).toBe(1);
     expect(edit.writes).toBeLessThanOrEqual(8);
 
-    clearIndexCache();
     counts.reads = 0;
     const reader = createIndexReader(store, { articlePrefix: prefix, ttlSeconds: 60, cacheKey: `test|${prefix}` });
     const head = await reader.head();

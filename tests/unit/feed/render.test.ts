@@ -1,7 +1,8 @@
 import { escapeHtml } from "../../../src/article/html";
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { FEED_MEDIA_TYPES, renderFeed, type FeedFormat } from "../../../src/feed/render";
+import { FEED_FORMAT_INFO } from "../../../src/feed/formats";
+import { renderFeed, type FeedFormat } from "../../../src/feed/render";
 import { ARTICLES, article, BASE, descriptor, GERMAN, itemsFor, TRICKY, VIETNAMESE } from "./fixtures";
 
 const FORMATS: readonly FeedFormat[] = ["rss", "atom", "json"];
@@ -12,9 +13,9 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe("FEED_MEDIA_TYPES", () => {
+describe("FEED_FORMAT_INFO", () => {
   it("names each format's media type with charset", () => {
-    expect(FEED_MEDIA_TYPES).toEqual({
+    expect({ rss: FEED_FORMAT_INFO.rss.contentType, atom: FEED_FORMAT_INFO.atom.contentType, json: FEED_FORMAT_INFO.json.contentType }).toEqual({
       rss: "application/rss+xml; charset=utf-8",
       atom: "application/atom+xml; charset=utf-8",
       json: "application/feed+json; charset=utf-8",

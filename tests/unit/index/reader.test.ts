@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { rebuildIndex } from "../../../src/index/build";
-import { clearIndexCache, createIndexReader } from "../../../src/index/reader";
+import { BoundedCache } from "../../../src/app/bounded-cache";
+import { createIndexReader, type IndexObjectCache } from "../../../src/index/reader";
 import { INDEX_VERSION, indexKeys } from "../../../src/index/schema";
 import { StoreError } from "../../../src/store/store";
 import { MemoryStore, articleText } from "./memory-store";
@@ -20,22 +21,23 @@ async function built(): Promise<MemoryStore> {
 
 describe("createIndexReader", () => {
   let clock: number;
+  let cache: IndexObjectCache;
   const now = () => clock;
   beforeEach(() => {
-    clearIndexCache();
+    cache = new BoundedCache<Promise<unknown>>({ maxEntries: 500, maxWeight: 24 * 1024 * 1024 });
     clock = 1_000_000;
   });
 
   it("returns null for the head before any build", async () => {
     const store = new MemoryStore();
-    const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now });
+    const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now, cache });
     expect(await reader.head()).toBeNull();
     expect(store.calls).toEqual([`get ${keys.head}`]);
   });
 
   it("serves every page with one read, then from memory within the TTL, and reads again after it", async () => {
     const store = await built();
-    const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now });
+    const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now, cache });
     const head = await reader.head();
     expect(head?.items.map((a) => a.title)).toEqual(["Hafen", "Bahn"]);
     expect(store.calls).toEqual([`get ${keys.head}`]);
@@ -62,22 +64,22 @@ describe("createIndexReader", () => {
 
   it("shares one read between concurrent callers and between readers with the same cacheKey", async () => {
     const store = await built();
-    const a = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now, cacheKey: "http://s3|bucket" });
+    const a = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now, cache, cacheKey: "http://s3|bucket" });
     const other = new MemoryStore();
-    const b = createIndexReader(other, { articlePrefix: PREFIX, ttlSeconds: 60, now, cacheKey: "http://s3|bucket" });
+    const b = createIndexReader(other, { articlePrefix: PREFIX, ttlSeconds: 60, now, cache, cacheKey: "http://s3|bucket" });
     const [h1, h2] = await Promise.all([a.head(), a.head()]);
     expect(h1).toBe(h2);
     expect(await b.head()).toBe(h1);
     expect(store.count("get")).toBe(1);
     expect(other.calls).toEqual([]);
     // Without a cacheKey, two store objects are two buckets.
-    const c = createIndexReader(other, { articlePrefix: PREFIX, ttlSeconds: 60, now });
+    const c = createIndexReader(other, { articlePrefix: PREFIX, ttlSeconds: 60, now, cache });
     expect(await c.head()).toBeNull();
   });
 
   it("remembers a missing object briefly", async () => {
     const store = await built();
-    const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 300, now, missTtlSeconds: 5 });
+    const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 300, now, cache, missTtlSeconds: 5 });
     expect(await reader.topic("tags", "gibt-es-nicht")).toBeNull();
     expect(await reader.topic("tags", "gibt-es-nicht")).toBeNull();
     expect(store.count("get")).toBe(1);
@@ -88,7 +90,7 @@ describe("createIndexReader", () => {
 
   it("does not read at all for malformed months, unknown kinds or empty names", async () => {
     const store = await built();
-    const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now });
+    const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now, cache });
     expect(await reader.month("2024-13")).toBeNull();
     expect(await reader.month("../head")).toBeNull();
     expect(await reader.topic("nonsense" as "tags", "x")).toBeNull();
@@ -102,7 +104,7 @@ describe("createIndexReader", () => {
     store.seed(keys.head, "{ not json");
     store.seed(keys.month("2024-05"), JSON.stringify({ version: INDEX_VERSION + 1, month: "2024-05", items: [] }));
     const lines: string[] = [];
-    const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now, log: (m) => lines.push(m) });
+    const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now, cache, log: (m) => lines.push(m) });
     expect(await reader.head()).toBeNull();
     expect(await reader.month("2024-05")).toBeNull();
     expect(lines).toEqual([expect.stringContaining("malformed JSON"), expect.stringContaining(`index version ${INDEX_VERSION + 1}`)]);
@@ -110,7 +112,7 @@ describe("createIndexReader", () => {
 
   it("never caches a store failure", async () => {
     const store = await built();
-    const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now });
+    const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now, cache });
     store.failWhen = () => true;
     await expect(reader.head()).rejects.toBeInstanceOf(StoreError);
     store.failWhen = null;
@@ -119,17 +121,17 @@ describe("createIndexReader", () => {
 
   it("reads every time when the TTL is 0", async () => {
     const store = await built();
-    const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 0, now });
+    const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 0, now, cache });
     await reader.head();
     await reader.head();
     expect(store.count("get")).toBe(2);
   });
 
-  it("forgets everything on clearIndexCache()", async () => {
+  it("forgets everything when the cache is cleared", async () => {
     const store = await built();
-    const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now });
+    const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now, cache });
     await reader.head();
-    clearIndexCache();
+    cache.clear();
     await reader.head();
     expect(store.count("get")).toBe(2);
   });

@@ -14,7 +14,7 @@ import { MemoryStore } from "./memory-store";
 const DIR = fileURLToPath(new URL("../../../articles/", import.meta.url));
 const PREFIX = "news/";
 const keys = indexKeys(PREFIX);
-const NOW = new Date();
+const NOW = new Date("2026-12-01T12:00:00.000Z");
 
 function loadSamples(): MemoryStore {
   const store = new MemoryStore();

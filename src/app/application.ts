@@ -1,0 +1,189 @@
+/**
+ * The application layer: everything one Worker isolate keeps between
+ * invocations, and the operations every entry point shares. HTTP routes, the
+ * cron handler and event handlers are thin adapters over one
+ * {@link Application}: they turn their input into calls here.
+ *
+ * Owned here, and nowhere else:
+ * - the clock (injected, so that tests never depend on today's date);
+ * - the isolate caches: parsed index objects and rendered documents, both
+ *   {@link BoundedCache}s bounded by estimated memory;
+ * - rebuild coordination: one rebuild per store at a time, and at most one
+ *   started by anonymous requests per INDEX_TTL;
+ * - invalidation after the index changed: memory, and every cache-key
+ *   variant in the edge cache (keys come from `cache-keys.ts` alone).
+ */
+import { loadConfig, loadStoreSettings, type Config, type Env, type StoreSettings } from "../config";
+import { rebuildIndex, type RebuildReport } from "../index/build";
+import { createIndexReader, type IndexObjectCache, type IndexReader } from "../index/reader";
+import type { IndexHead } from "../index/schema";
+import { meterStore, type MeteredStore } from "../store/metered";
+import { createS3Store } from "../store/s3";
+import { StoreError, type ArticleStore } from "../store/store";
+import { FEED_FORMATS } from "../feed/formats";
+import { OPML_PATH, feedPath } from "../urls";
+import { BoundedCache } from "./bounded-cache";
+import { purgeKeys } from "./cache-keys";
+
+/** A finished 200 response as plain data, so it can be answered many times from memory. */
+export interface RenderedDocument {
+  /** Encoded once: a warm request then copies bytes instead of encoding text again. */
+  body: Uint8Array<ArrayBuffer>;
+  headers: [string, string][];
+}
+
+/** What an invocation works with: its configuration, its (metered) store and the index reader. */
+export interface Services {
+  app: Application;
+  config: Config;
+  store: MeteredStore;
+  index: IndexReader;
+}
+
+/** What an invocation without a request (cron, queue) works with. */
+export interface StoreServices {
+  app: Application;
+  settings: StoreSettings;
+  store: MeteredStore;
+}
+
+/** Options of {@link Application}. */
+export interface ApplicationOptions {
+  /** The current time; default the system clock. */
+  clock?: () => Date;
+  /** Opens the store for settings; default the S3 store (tests may pass another). */
+  openStore?: (settings: StoreSettings) => ArticleStore;
+  /** The Workers edge cache; default `caches.default` where the runtime has it. */
+  edgeCache?: Cache | null;
+}
+
+/**
+ * Memory bounds of one isolate (a Worker has 128 MB in all): parsed index
+ * objects and rendered documents together stay well under half of it, so a
+ * request's own work always has room.
+ */
+const INDEX_CACHE_BOUNDS = { maxEntries: 500, maxWeight: 24 * 1024 * 1024, maxEntryWeight: 8 * 1024 * 1024 };
+const DOCUMENT_CACHE_BOUNDS = { maxEntries: 256, maxWeight: 16 * 1024 * 1024, maxEntryWeight: 2 * 1024 * 1024 };
+
+/** One isolate's application state and shared operations. */
+export class Application {
+  readonly clock: () => Date;
+  /** Rendered documents by cache key, for INDEX_TTL: a warm request needs no store read, render or edge lookup. */
+  readonly documents = new BoundedCache<RenderedDocument>(DOCUMENT_CACHE_BOUNDS);
+  /** Parsed index objects (promises, so concurrent requests share one read) by store identity and object key. */
+  readonly indexObjects: IndexObjectCache = new BoundedCache<Promise<unknown>>(INDEX_CACHE_BOUNDS);
+  readonly edgeCache: Cache | null;
+  private readonly openStore: (settings: StoreSettings) => ArticleStore;
+  private readonly rebuildsInFlight = new Map<string, Promise<RebuildReport>>();
+  /** When anonymous requests last started a rebuild, per store identity (milliseconds). */
+  private readonly lastRequestRebuild = new Map<string, number>();
+
+  constructor(options: ApplicationOptions = {}) {
+    this.clock = options.clock ?? (() => new Date());
+    this.openStore = options.openStore ?? ((settings) => createS3Store(settings.s3));
+    this.edgeCache = options.edgeCache !== undefined ? options.edgeCache : defaultEdgeCache();
+  }
+
+  /** Milliseconds since the epoch by the application's clock. */
+  nowMs(): number {
+    return this.clock().getTime();
+  }
+
+  /**
+   * Services for a request to `requestUrl` in the Worker environment `env`.
+   * @throws {ConfigError} when the configuration is incomplete.
+   */
+  services(env: Env, requestUrl: string): Services {
+    const config = loadConfig(env, requestUrl);
+    const store = meterStore(this.openStore(config));
+    return { app: this, config, store, index: this.indexReader(config, store) };
+  }
+
+  /**
+   * Services for an invocation without a request.
+   * @throws {ConfigError} when the configuration is incomplete.
+   */
+  storeServices(env: Env): StoreServices {
+    const settings = loadStoreSettings(env);
+    return { app: this, settings, store: meterStore(this.openStore(settings)) };
+  }
+
+  /**
+   * The index head. When there is none (a bucket never indexed, or an object
+   * that cannot be read), a request builds the index, but anonymous requests
+   * start at most one rebuild per store per INDEX_TTL: otherwise a broken
+   * head would make every request a rebuild.
+   * @throws {StoreError} when the store fails or no head can be had now.
+   */
+  async indexHead(svc: Services): Promise<IndexHead> {
+    const head = await svc.index.head();
+    if (head) return head;
+    const identity = storeIdentity(svc.config);
+    const last = this.lastRequestRebuild.get(identity);
+    const now = this.nowMs();
+    if (this.rebuildsInFlight.has(identity) || last === undefined || now - last >= svc.config.indexTtlSeconds * 1000) {
+      this.lastRequestRebuild.set(identity, now);
+      await this.rebuild(svc.config, svc.store, svc.config.feed.siteUrl);
+      const built = await svc.index.head();
+      if (built) return built;
+    }
+    throw new StoreError("get", "index head", { cause: new Error("the index has no readable head yet") });
+  }
+
+  /**
+   * Runs one rebuild of the index of `settings`' store, shared with concurrent
+   * callers, then invalidates what was derived from the old index.
+   */
+  rebuild(settings: StoreSettings, store: ArticleStore, siteUrl?: string): Promise<RebuildReport> {
+    const identity = storeIdentity(settings);
+    let running = this.rebuildsInFlight.get(identity);
+    if (!running) {
+      running = rebuildIndex(store, {
+        articlePrefix: settings.prefix,
+        defaultLanguage: settings.defaultLanguage,
+        now: this.clock(),
+        log: (message) => console.warn(message),
+      }).finally(async () => {
+        this.rebuildsInFlight.delete(identity);
+        await this.indexChanged(settings, siteUrl);
+      });
+      this.rebuildsInFlight.set(identity, running);
+    }
+    return running;
+  }
+
+  /**
+   * Forgets everything derived from the index of `settings`' store: parsed
+   * objects and rendered documents in memory, and every variant of the main
+   * documents in the edge cache (topic feeds follow within their max-age).
+   * Without a site URL (no SITE_URL, no request) the edge cannot be purged.
+   */
+  async indexChanged(settings: StoreSettings, siteUrl?: string): Promise<void> {
+    this.indexObjects.clear(`${storeIdentity(settings)}\n`);
+    this.documents.clear();
+    if (!this.edgeCache || !siteUrl) return;
+    const paths = ["/", OPML_PATH, ...FEED_FORMATS.map((format) => feedPath({ kind: "main" }, format))];
+    const keys = paths.flatMap((path) => purgeKeys(siteUrl + path));
+    const cache = this.edgeCache;
+    await Promise.all(keys.map((key) => cache.delete(new Request(key))));
+  }
+
+  private indexReader(settings: StoreSettings, store: ArticleStore): IndexReader {
+    return createIndexReader(store, {
+      articlePrefix: settings.prefix,
+      ttlSeconds: settings.indexTtlSeconds,
+      cache: this.indexObjects,
+      cacheKey: storeIdentity(settings),
+      now: () => this.nowMs(),
+    });
+  }
+}
+
+/** Identifies one bucket+prefix, so isolates serving several never mix their indexes. */
+export function storeIdentity(settings: StoreSettings): string {
+  return `${settings.s3.endpoint}|${settings.s3.bucket}|${settings.prefix}`;
+}
+
+function defaultEdgeCache(): Cache | null {
+  return typeof caches !== "undefined" && "default" in caches ? (caches as unknown as { default: Cache }).default : null;
+}

@@ -1,0 +1,52 @@
+/**
+ * The one scheme for cache keys, used both to store documents (isolate memory
+ * and the Workers edge cache) and to purge them. Building keys in one place
+ * is what makes a purge reach every variant a request could have created.
+ */
+
+/**
+ * Representations of one URL that are cached apart: what feed readers get,
+ * and what a browser navigating to the URL gets (a different Content-Type or
+ * an HTML page), announced with `Vary: Accept`.
+ */
+export type CacheVariant = "reader" | "browser";
+
+/** Every {@link CacheVariant}: a purge covers all of them. */
+export const CACHE_VARIANTS: readonly CacheVariant[] = ["reader", "browser"];
+
+/** What a cache key is for. */
+export interface CacheKeyOptions {
+  /** Query parameters that change the document; all others (tracking parameters...) are dropped. */
+  significantParams?: readonly string[];
+  variant: CacheVariant;
+  /** The long-lived copy served while the store is down (stale-if-error, RFC 5861 §4). */
+  lastGood?: boolean;
+}
+
+/**
+ * The cache key of a document at `url`: the URL with only its significant
+ * query parameters, marked with its variant (and purpose). Internal markers
+ * start with `__` so they cannot collide with a significant parameter.
+ */
+export function cacheKey(url: string, options: CacheKeyOptions): string {
+  const parsed = new URL(url);
+  const kept = new URLSearchParams();
+  for (const name of options.significantParams ?? []) {
+    const value = parsed.searchParams.get(name);
+    if (value !== null) kept.set(name, value);
+  }
+  if (options.variant !== "reader") kept.set("__variant", options.variant);
+  if (options.lastGood) kept.set("__last-good", "1");
+  parsed.search = kept.toString();
+  parsed.hash = "";
+  return parsed.toString();
+}
+
+/**
+ * The keys to purge so that no variant of the document at `url` is served
+ * from a cache any more. Last-good copies are kept on purpose: they are the
+ * fallback for an outage, and are replaced by the next successful render.
+ */
+export function purgeKeys(url: string): string[] {
+  return CACHE_VARIANTS.map((variant) => cacheKey(url, { variant }));
+}

@@ -1,0 +1,29 @@
+/**
+ * The Worker's handlers over one {@link Application}: HTTP requests go to the
+ * Hono app; the cron trigger (wrangler.toml `[triggers]`) brings the index up
+ * to date. Each handler only adapts its input to the application layer.
+ */
+import { createApp } from "./app";
+import { Application, type ApplicationOptions } from "./app/application";
+import type { Env } from "./config";
+
+/** The handlers of one isolate, sharing one application. */
+export function createWorker(options: ApplicationOptions = {}) {
+  const application = new Application(options);
+  const app = createApp(application);
+  return {
+    application,
+
+    fetch: app.fetch,
+
+    async scheduled(_controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
+      const svc = application.storeServices(env);
+      const siteUrl = env.SITE_URL?.trim() || undefined;
+      const report = await application.rebuild(svc.settings, svc.store, siteUrl);
+      console.log(
+        `index rebuilt: ${report.listed} listed, ${report.parsed} parsed, ${report.unchanged} unchanged, ` +
+          `${report.deleted} deleted, ${report.skipped.length} skipped, ${report.reads} reads, ${report.writes} writes`,
+      );
+    },
+  } satisfies ExportedHandler<Env> & { application: Application };
+}
