@@ -42,6 +42,8 @@ export interface FrontMatter {
   summary?: string;
   /** Lead image URL; validated by the caller. */
   image?: string;
+  /** Text alternative of the lead image (`image_alt`). */
+  imageAlt?: string;
   /** Stable identity, overriding the one derived from the object key. */
   id?: string;
   /** `true`/`yes`/`on`: keep the article out of every feed. */
@@ -247,7 +249,7 @@ function parseFlowList(text: string, warnings: string[], key: string): YamlScala
   return items;
 }
 
-const KNOWN_KEYS = new Set(["title", "date", "updated", "author", "authors", "tags", "lang", "language", "source", "summary", "image", "id", "draft"]);
+const KNOWN_KEYS = new Set(["title", "date", "updated", "author", "authors", "tags", "lang", "language", "source", "summary", "image", "image_alt", "id", "draft"]);
 
 /** Map raw values onto the typed keys, warning about wrong shapes and unknown keys. */
 function toFrontMatter(values: ReadonlyMap<string, YamlValue>, warnings: string[]): FrontMatter {
@@ -282,6 +284,7 @@ function toFrontMatter(values: ReadonlyMap<string, YamlValue>, warnings: string[
   assign("source", str("source"));
   assign("summary", str("summary"));
   assign("image", str("image"));
+  assign("imageAlt", str("image_alt"));
   assign("id", str("id"));
 
   const draft = values.get("draft");

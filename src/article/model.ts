@@ -31,6 +31,8 @@ export interface Article {
   contentHtml: string;
   /** Absolute URL of a lead image (front matter `image`); null when none. */
   image: string | null;
+  /** Text alternative of the lead image (front matter `image_alt`); null when none is given. */
+  imageAlt: string | null;
   /** Front matter `draft: true`: kept out of every feed. */
   draft: boolean;
 }

@@ -149,6 +149,8 @@ function parseUnsafe(raw: RawArticle, options: ParseOptions): ParseResult {
 
   const image = fm.image !== undefined ? validateHttpUrl(fm.image)?.url ?? null : null;
   if (fm.image !== undefined && image === null) warnings.push(`front matter "image" is not an http(s) URL: ${fm.image}`);
+  // The alt text only means something next to an image.
+  const imageAlt = image !== null && fm.imageAlt !== undefined ? clean(fm.imageAlt) || null : null;
 
   let contentHtml = paragraphsToHtml(body);
   if (source !== null) contentHtml += `\n${attributionHtml({ url: source.url, text: source.host, language })}`;
@@ -168,6 +170,7 @@ function parseUnsafe(raw: RawArticle, options: ParseOptions): ParseResult {
     summary,
     contentHtml,
     image,
+    imageAlt,
     draft: fm.draft ?? false,
   };
   return { ok: true, article, warnings };

@@ -40,6 +40,8 @@ export const NS = {
   dc: "http://purl.org/dc/elements/1.1/",
   /** RFC 5005 §4 (Feed Paging and Archiving). */
   fh: "http://purl.org/syndication/history/1.0",
+  /** Media RSS (https://www.rssboard.org/media-rss), for lead images. */
+  media: "http://search.yahoo.com/mrss/",
 } as const;
 
 /** Token delimiters: C0 controls cannot occur in XML 1.0 text (§2.2), and {@link xmlSafe} removes them from input. */
@@ -157,6 +159,43 @@ export interface PatchContext {
   language: string | undefined;
   /** Per item, in order: `xml:lang` for the Atom entry, undefined when it equals the feed's. */
   itemLanguages: readonly (string | undefined)[];
+  /** Per item, in order: its lead image (an Atom enclosure link), undefined when it has none. */
+  itemImages: readonly (LeadImage | undefined)[];
+}
+
+/** An item's lead image, as feeds announce it. */
+export interface LeadImage {
+  /** Absolute http(s) URL. */
+  url: string;
+  /** Media type, when the URL tells it. */
+  type: string | undefined;
+  /** Text alternative, when the article gives one. */
+  alt: string | undefined;
+}
+
+/**
+ * The Media RSS element of an RSS item's lead image, as a library item
+ * extension: `<media:content url medium="image" type>` with the alt text as
+ * `<media:description type="plain">` (Media RSS 1.5.1 "media:description").
+ * Values go in as slot tokens, because the library's serializer escapes only
+ * `"` in attribute values (a `&` in an image URL would break the document).
+ */
+export function mediaContentExtension(image: LeadImage, slots: TextSlots): Extension {
+  const attributes: Record<string, string> = { url: slots.text(image.url), medium: "image" };
+  if (image.type !== undefined) attributes.type = image.type;
+  const content: Record<string, unknown> = { _attributes: attributes };
+  if (image.alt !== undefined) content["media:description"] = { _attributes: { type: "plain" }, _text: slots.text(image.alt) };
+  return { name: "media:content", objects: content };
+}
+
+/**
+ * An Atom entry's lead image: `<link rel="enclosure">` (RFC 4287 §4.2.7.2,
+ * "a related resource which is potentially large in size"), with the alt
+ * text as the link's `title`. `length` is only advisory (§4.2.7.6) and the
+ * service never fetches images to learn their size, so it is left out.
+ */
+function enclosureLink(image: LeadImage): string {
+  return linkElement("link", { rel: "enclosure", href: image.url, ...(image.type !== undefined ? { type: image.type } : {}), ...(image.alt !== undefined ? { title: image.alt } : {}) });
 }
 
 /** Links plus the archive marker, one per line, each after `indent` (the replaced line's own). */
@@ -198,7 +237,7 @@ export function authorFields(
 /**
  * Patches the library's RSS 2.0 skeleton (call before {@link TextSlots.restore}).
  *
- * - Root: declares `atom`, `content`, `dc` (and `fh` for archives) always;
+ * - Root: declares `atom`, `content`, `dc`, `media` (and `fh` for archives) always;
  *   the library declares `dc`/`content` only when some item has content and
  *   `atom` only with a self link, so an empty feed with extensions would not
  *   be namespace-well-formed.
@@ -217,7 +256,7 @@ export function patchRss(skeleton: string, ctx: PatchContext): string {
     skeleton,
     /<rss version="2\.0"[^>]*>/g,
     () =>
-      `<rss version="2.0" xmlns:atom="${NS.atom}" xmlns:content="${NS.content}" xmlns:dc="${NS.dc}"` +
+      `<rss version="2.0" xmlns:atom="${NS.atom}" xmlns:content="${NS.content}" xmlns:dc="${NS.dc}" xmlns:media="${NS.media}"` +
       (ctx.archive ? ` xmlns:fh="${NS.fh}"` : "") +
       ">",
     1,
@@ -249,7 +288,9 @@ export function patchRss(skeleton: string, ctx: PatchContext): string {
  *   `type="application/atom+xml"`, RFC 4287 §4.2.7) plus `<fh:archive/>`
  *   (RFC 5005 §4).
  * - Entry links get an explicit `rel="alternate"` (RFC 4287 §4.2.7.2; the
- *   library omits the attribute).
+ *   library omits the attribute), followed by the entry's lead image as an
+ *   enclosure link (the library's own image enclosure guesses `image/jpg`
+ *   from the extension, which is no media type).
  * - Entry `<title>` is plain text: `type="text"` instead of the library's
  *   `type="html"` (RFC 4287 §3.1.1.1); otherwise markup-like text in a title
  *   (`<script>`) would be interpreted as HTML. (`<summary>` stays `type="html"`:
@@ -270,7 +311,17 @@ export function patchAtom(skeleton: string, ctx: PatchContext): string {
     "<feed> start tag",
   );
   xml = patch(xml, /\n *<link rel="self" href="[^"]*"\/>/g, (m) => headBlock("link", ctx, m.slice(0, m.indexOf("<"))), 1, "self <link>");
-  xml = patch(xml, /<link href="/g, () => '<link rel="alternate" href="', count, "entry <link>");
+  xml = patch(
+    xml,
+    /\n( *)<link href="([^"]*)"\/>/g,
+    (m, i) => {
+      const indent = m.slice(0, m.indexOf("<"));
+      const image = ctx.itemImages[i];
+      return m.replace("<link href=", '<link rel="alternate" href=') + (image === undefined ? "" : indent + enclosureLink(image));
+    },
+    count,
+    "entry <link>",
+  );
   xml = patch(xml, /<title type="html">/g, () => '<title type="text">', count, "entry <title>");
   xml = patch(
     xml,

@@ -5,18 +5,29 @@
 import { Feed, type FeedOptions, type Item } from "feed";
 import {
   authorFields,
+  mediaContentExtension,
   patchAtom,
   patchRss,
   TextSlots,
+  type LeadImage,
   type PatchContext,
   type XmlLink,
 } from "./feed-library-fixes";
 import { FEED_FORMAT_INFO } from "./formats";
+import { imageMediaType } from "./image-types";
 import { escapeHtml } from "../article/html";
 import type { FeedDescriptor, FeedItem } from "./render";
 import { absoluteUrl, languageTag, parseDate } from "./values";
 
 type XmlFormat = "rss" | "atom";
+
+/** The article's lead image as feeds announce it; undefined when it has none. */
+function leadImage(item: FeedItem): LeadImage | undefined {
+  const { image, imageAlt } = item.article;
+  if (!image) return undefined;
+  const url = absoluteUrl(image, `image of ${item.article.id}`);
+  return { url, type: imageMediaType(url), alt: imageAlt ? imageAlt : undefined };
+}
 
 /** Maps one item to the library's item: the same function for RSS and Atom. */
 function libraryItem(format: XmlFormat, item: FeedItem, feedLanguage: string | undefined, slots: TextSlots): Item {
@@ -42,6 +53,9 @@ function libraryItem(format: XmlFormat, item: FeedItem, feedLanguage: string | u
   // do not take it for undeclared HTML in a text construct (RFC 4287 §3.1.1).
   if (article.summary !== "") mapped.description = slots.html(escapeHtml(article.summary));
   if (article.contentHtml !== "") mapped.content = slots.html(article.contentHtml);
+  // RSS: Media RSS, as an item extension. Atom: an enclosure link, written by the patches.
+  const image = leadImage(item);
+  if (format === "rss" && image !== undefined) mapped.extensions = [...(mapped.extensions ?? []), mediaContentExtension(image, slots)];
   return mapped;
 }
 
@@ -86,10 +100,12 @@ export function renderXmlFeed(format: XmlFormat, feed: FeedDescriptor, items: re
 
   const library = new Feed(options);
   const itemLanguages: (string | undefined)[] = [];
+  const itemImages: (LeadImage | undefined)[] = [];
   for (const item of items) {
     library.addItem(libraryItem(format, item, language, slots));
     const itemLanguage = languageTag(item.article.language);
     itemLanguages.push(itemLanguage !== language ? itemLanguage : undefined);
+    itemImages.push(leadImage(item));
   }
 
   const context: PatchContext = {
@@ -98,6 +114,7 @@ export function renderXmlFeed(format: XmlFormat, feed: FeedDescriptor, items: re
     pubDate: updated.toUTCString(),
     language,
     itemLanguages,
+    itemImages,
   };
   const skeleton = format === "rss" ? patchRss(library.rss2(), context) : patchAtom(library.atom1(), context);
   return slots.restore(skeleton);

@@ -21,13 +21,20 @@ export interface Representation {
   lastModified: Date | null;
   /** Freshness lifetime in seconds; `immutable` for documents that never change again (closed archives). */
   maxAge: number | "immutable";
+}
+
+/** How {@link serve} files a document. */
+export interface ServeOptions {
+  /** Query parameters that change the document; all others are left out of the cache key. */
+  significantParams?: readonly string[];
   /**
-   * Media type for a browser navigating to the document, when it differs.
-   * Browsers show `application/rss+xml` and `application/atom+xml` as raw text
-   * (or download them) and apply no XSLT; served as `application/xml` the same
-   * bytes are rendered through the feed's stylesheet.
+   * The URL has several representations chosen by `Accept` (a feed or its
+   * HTML page, `negotiation.ts`): every answer says `Vary: Accept` (RFC 9110
+   * §12.5.5), so shared caches do not hand one client the other's variant.
    */
-  browserContentType?: string;
+  varyOnAccept?: boolean;
+  /** Which of them this request gets, and so where it is cached; `reader` (the URL's own document) by default. */
+  variant?: CacheVariant;
 }
 
 /** How long a client or cache may keep using a stale copy while it revalidates, or while we fail. */
@@ -42,14 +49,6 @@ export function cacheControl(maxAge: Representation["maxAge"]): string {
 }
 
 /**
- * True for a browser's navigation request: browsers put `text/html` first in
- * Accept, feed readers ask for feed or XML types, and validators send none.
- */
-export function isBrowserNavigation(accept: string | undefined): boolean {
-  return /^\s*text\/html\s*(?:[;,]|$)/i.test(accept ?? "");
-}
-
-/**
  * Answers `c` with the document `render` produces, going through the edge
  * cache and answering conditional requests. When rendering fails because the
  * store is down, the last good copy is served instead (or 503 when there is none).
@@ -57,12 +56,11 @@ export function isBrowserNavigation(accept: string | undefined): boolean {
 export async function serve(
   c: Context<AppEnv>,
   render: () => Promise<Representation>,
-  options: { significantParams?: readonly string[] } = {},
+  options: ServeOptions = {},
 ): Promise<Response> {
   const app = c.get("app");
   const cache = app.edgeCache;
-  const forBrowser = isBrowserNavigation(c.req.header("Accept"));
-  const variant: CacheVariant = forBrowser ? "browser" : "reader";
+  const variant: CacheVariant = options.variant ?? "reader";
   const significantParams = options.significantParams ?? [];
   const key = cacheKey(c.req.url, { significantParams, variant });
   const noCost = { reads: 0, writes: 0, durationMs: 0 };
@@ -77,7 +75,7 @@ export async function serve(
   try {
     const started = performance.now();
     representation = await render();
-    response = await toResponse(representation, forBrowser);
+    response = await toResponse(representation, options.varyOnAccept === true);
     // Time not spent waiting for the store was spent building the document.
     const store = storeMeter(c);
     const renderMs = Math.max(0, performance.now() - started - store.durationMs);
@@ -116,14 +114,14 @@ function storeMeter(c: Context<AppEnv>): ResponseCost["store"] {
   return c.get("services")?.store.meter ?? { reads: 0, writes: 0, durationMs: 0 };
 }
 
-async function toResponse(representation: Representation, forBrowser: boolean): Promise<Response> {
+async function toResponse(representation: Representation, varyOnAccept: boolean): Promise<Response> {
   const headers = new Headers({
-    "Content-Type": (forBrowser && representation.browserContentType) || representation.contentType,
+    "Content-Type": representation.contentType,
     ETag: await entityTag(representation.body),
     "Cache-Control": cacheControl(representation.maxAge),
   });
   if (representation.lastModified) headers.set("Last-Modified", representation.lastModified.toUTCString());
-  if (representation.browserContentType) headers.set("Vary", "Accept");
+  if (varyOnAccept) headers.set("Vary", "Accept");
   return new Response(representation.body, { status: 200, headers });
 }
 

@@ -278,7 +278,7 @@ function planningMeta(article: Article): ArticleMeta {
  * the rebuild and the readers can never disagree on what is visible.
  */
 function visibleAt(key: string, meta: ArticleMeta, now: Date): boolean {
-  return isVisible({ ...meta, key, title: "", summary: "", contentHtml: "", sourceUrl: null, image: null }, now);
+  return isVisible({ ...meta, key, title: "", summary: "", contentHtml: "", sourceUrl: null, image: null, imageAlt: null }, now);
 }
 
 /** The old manifest, or null when there is none or it cannot be trusted (then everything is rebuilt). */

@@ -25,6 +25,7 @@ export function article(overrides: Partial<Article> & Pick<Article, "id">): Arti
     summary: "",
     contentHtml: "",
     image: null,
+    imageAlt: null,
     draft: false,
     ...overrides,
   };
@@ -65,6 +66,7 @@ export const VIETNAMESE = article({
     "<p>Tổng sản phẩm trong nước (GDP) quý II tăng 6,93% so với cùng kỳ năm trước.</p>\n" +
     '<p>Nguồn: <a href="https://vnexpress.net/kinh-te?a=1&amp;b=2">vnexpress.net</a></p>',
   image: "https://vnexpress.net/images/gdp.jpg?w=800&h=600",
+  imageAlt: "Container ships & cranes at the port of Hai Phong",
 });
 
 /** No author, no source; content quotes markup (escaped `<script>`) and has several `]]>`. */

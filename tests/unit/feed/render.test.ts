@@ -2,6 +2,7 @@ import { escapeHtml } from "../../../src/article/html";
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { FEED_FORMAT_INFO } from "../../../src/feed/formats";
+import { imageMediaType } from "../../../src/feed/image-types";
 import { renderFeed, type FeedFormat } from "../../../src/feed/render";
 import { ARTICLES, article, BASE, descriptor, GERMAN, itemsFor, TRICKY, VIETNAMESE } from "./fixtures";
 
@@ -48,8 +49,24 @@ describe("RSS 2.0", () => {
 
   it("declares the namespaces it uses on the root", () => {
     expect(xml).toContain(
-      '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">',
+      '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/">',
     );
+  });
+
+  it("announces a lead image as Media RSS content with its alt text, and nothing for items without one", () => {
+    expect(rss.items?.map((i) => i.media?.contents)).toEqual([
+      undefined,
+      [
+        {
+          url: "https://vnexpress.net/images/gdp.jpg?w=800&h=600",
+          medium: "image",
+          type: "image/jpeg",
+          description: { value: "Container ships & cranes at the port of Hai Phong", type: "plain" },
+        },
+      ],
+      undefined,
+    ]);
+    expect(xml).not.toContain("<enclosure");
   });
 
   it("writes items with non-permalink tag: guids, links (& intact), dates and categories", () => {
@@ -145,7 +162,16 @@ describe("Atom 1.0", () => {
   it("writes entries with tag: ids, alternate links, dates, authors and categories", () => {
     const entries = atom.entries ?? [];
     expect(entries.map((e) => e.id)).toEqual(items.map((i) => i.guid));
-    expect(entries.map((e) => e.links)).toEqual(items.map((i) => [{ href: i.link, rel: "alternate" }]));
+    expect(entries.map((e) => e.links)).toEqual(
+      items.map((i) =>
+        i.article.image === null
+          ? [{ href: i.link, rel: "alternate" }]
+          : [
+              { href: i.link, rel: "alternate" },
+              { href: i.article.image, rel: "enclosure", type: "image/jpeg", title: i.article.imageAlt },
+            ],
+      ),
+    );
     expect(entries.map((e) => e.updated)).toEqual(ARTICLES.map((a) => a.updated));
     expect(entries.map((e) => e.published)).toEqual(ARTICLES.map((a) => a.published));
     expect(entries.map((e) => e.authors?.map((a) => a.name))).toEqual([undefined, VIETNAMESE.authors, GERMAN.authors]);
@@ -322,5 +348,20 @@ describe("snapshots (fixed dates)", () => {
     const archive = { archive: true, stylesheetUrl: undefined, links: [{ rel: "current" as const, href: `${BASE}/feed` }] };
     expect(render("rss", archive)).toMatchSnapshot();
     expect(render("atom", archive)).toMatchSnapshot();
+  });
+});
+
+describe("imageMediaType", () => {
+  it.each([
+    ["https://img.example/a.jpg", "image/jpeg"],
+    ["https://img.example/a.JPEG?w=800&h=600", "image/jpeg"],
+    ["https://img.example/path/b.png#top", "image/png"],
+    ["https://img.example/c.webp", "image/webp"],
+    ["https://img.example/d.svg", "image/svg+xml"],
+    ["https://img.example/image?id=42", undefined],
+    ["https://img.example/e.bmp", undefined],
+    ["not a url", undefined],
+  ])("%s is %s", (url, type) => {
+    expect(imageMediaType(url)).toBe(type);
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { entityTag, ifNoneMatchMatches, isNotModified } from "../../../src/http/conditional";
-import { isBrowserNavigation } from "../../../src/http/representation";
 
 describe("entity tags", () => {
   it("are strong, quoted and derived from the bytes alone", async () => {
@@ -41,17 +40,5 @@ describe("isNotModified", () => {
   it("ignores an unparseable date and a request without validators", () => {
     expect(check({ "If-Modified-Since": "yesterday" })).toBe(false);
     expect(check({})).toBe(false);
-  });
-});
-
-describe("isBrowserNavigation", () => {
-  it.each([
-    ["text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", true],
-    ["text/html", true],
-    ["application/rss+xml, application/xml;q=0.9, */*;q=0.8", false],
-    ["*/*", false],
-    [undefined, false],
-  ])("%j: %s", (accept, expected) => {
-    expect(isBrowserNavigation(accept)).toBe(expected);
   });
 });

@@ -35,6 +35,7 @@ export const putinVisit: Article = {
     "<p>In den Kommentaren hieß es auch, Putin schätze Nordkoreas Unterstützung.</p>\n" +
     '<p class="source">Quelle: <a href="https://www.tass.example/world/123">tass.example</a></p>',
   image: null,
+  imageAlt: null,
   draft: false,
 };
 
@@ -66,6 +67,7 @@ export const hostile: Article = {
   summary: `${SCRIPT} ${ATTR_BREAK}`,
   contentHtml: "<p>Harmless body.</p>",
   image: null,
+  imageAlt: null,
   draft: false,
 };
 
