@@ -33,11 +33,14 @@ export function registerPageRoutes(app: Hono<AppEnv>): void {
   );
 }
 
-/** The three main feeds, as pages announce them (autodiscovery, OPML). */
+/** The three main feeds, as pages announce them (autodiscovery). */
 function mainFeeds(svc: Services): MainFeed[] {
   const { siteUrl, title } = svc.config.feed;
   return FEED_FORMATS.map((format) => ({ format, url: siteUrl + feedPath({ kind: "main" }, format), title: `${title} (${FEED_FORMAT_INFO[format].label})` }));
 }
+
+/** The format the OPML catalogue lists each feed in: RSS, which every reader reads. */
+const CATALOGUE_FORMAT = "rss";
 
 function topics(head: IndexHead): Topic[] {
   return TOPIC_KINDS.flatMap((kind) => head.catalog[kind].map((entry) => ({ kind, slug: entry.slug, name: entry.name, count: entry.count })));
@@ -81,6 +84,8 @@ async function articlePage(c: Context<AppEnv>, svc: Services, id: string): Promi
       homeUrl: `${svc.config.feed.siteUrl}/`,
       feeds: mainFeeds(svc),
       canonicalUrl: svc.config.feed.siteUrl + new URL(c.req.url).pathname,
+      publisherName: svc.config.feed.author,
+      siteUrl: `${svc.config.feed.siteUrl}/`,
     }),
     contentType: HTML,
     lastModified: new Date(article.updated),
@@ -96,10 +101,10 @@ async function opmlCatalogue(svc: Services): Promise<Representation> {
       title: `${feed.title}: all feeds`,
       siteUrl: feed.siteUrl,
       dateCreated: head.builtAt,
-      feeds: mainFeeds(svc),
+      mainFeed: { format: CATALOGUE_FORMAT, url: feed.siteUrl + feedPath({ kind: "main" }, CATALOGUE_FORMAT), title: feed.title },
       topics: topics(head),
-      // One outline per topic: importing the catalogue must not subscribe a reader three times to each.
-      topicFormats: ["rss"],
+      // One outline per scope: importing the catalogue must not subscribe a reader three times to each.
+      format: CATALOGUE_FORMAT,
     }),
     contentType: "text/x-opml; charset=utf-8",
     lastModified: new Date(head.builtAt),

@@ -1,51 +1,15 @@
 /**
- * Date formatting for the pages, always in UTC.
+ * Dates on the pages: one format everywhere, in the page's language, always
+ * in UTC (the Worker's clock zone; a reader's zone is unknown without script).
  *
- * date-fns formats with the getters of the Date it is given (`getHours()`...),
- * which read the local time zone. Workers run in UTC, but Node (tests, local
- * scripts) may not, so the same article would show different times. Passing
- * {@link UtcDate} through date-fns' `in` option makes every getter read the
- * UTC fields instead, without depending on `@date-fns/utc`.
+ * `Intl.DateTimeFormat` does the work: it knows every language's month names
+ * and order, Workers and Node ship it with full locale data, and it never
+ * reads the host's time zone when `timeZone` is given.
  */
-import { format } from "date-fns";
 import { isMonth } from "../index/schema";
 
-/**
- * A Date whose local getters return the UTC fields. Only the getters date-fns'
- * formatters read are overridden; the time value itself is unchanged.
- */
-class UtcDate extends Date {
-  override getFullYear(): number {
-    return this.getUTCFullYear();
-  }
-  override getMonth(): number {
-    return this.getUTCMonth();
-  }
-  override getDate(): number {
-    return this.getUTCDate();
-  }
-  override getDay(): number {
-    return this.getUTCDay();
-  }
-  override getHours(): number {
-    return this.getUTCHours();
-  }
-  override getMinutes(): number {
-    return this.getUTCMinutes();
-  }
-  override getSeconds(): number {
-    return this.getUTCSeconds();
-  }
-  override getMilliseconds(): number {
-    return this.getUTCMilliseconds();
-  }
-  override getTimezoneOffset(): number {
-    return 0;
-  }
-}
-
-/** date-fns context function: normalises every argument to a {@link UtcDate}. */
-const inUtc = (value: Date | number | string): UtcDate => new UtcDate(value instanceof Date ? value.getTime() : value);
+/** Language of the pages' interface text, and so of their dates. */
+export const PAGE_LANGUAGE = "en";
 
 /** Parses an ISO string; returns null for values that are not dates so pages never throw on bad data. */
 function parse(iso: string | Date): Date | null {
@@ -53,13 +17,46 @@ function parse(iso: string | Date): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
+const DATE_TIME: Intl.DateTimeFormatOptions = {
+  year: "numeric",
+  month: "long",
+  day: "numeric",
+  hour: "numeric",
+  minute: "2-digit",
+  timeZone: "UTC",
+  timeZoneName: "short",
+};
+const MONTH: Intl.DateTimeFormatOptions = { year: "numeric", month: "long", timeZone: "UTC" };
+
+/** Formatters by language and kind: building one costs far more than using it. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** A formatter for `lang`; the interface language when `lang` is not a valid BCP 47 tag. */
+function formatter(lang: string, kind: "dateTime" | "month"): Intl.DateTimeFormat {
+  const key = `${kind}|${lang}`;
+  let found = formatters.get(key);
+  if (!found) {
+    const options = kind === "dateTime" ? DATE_TIME : MONTH;
+    try {
+      found = new Intl.DateTimeFormat(lang, options);
+    } catch {
+      // RangeError for a malformed tag: the page still renders, in the interface language.
+      found = new Intl.DateTimeFormat(PAGE_LANGUAGE, options);
+    }
+    // A handful of languages at most; the bound only guards against odd input.
+    if (formatters.size < 64) formatters.set(key, found);
+  }
+  return found;
+}
+
 /**
- * Human-readable UTC date and time, e.g. `19 June 2024, 08:00 UTC`.
+ * Human-readable date and time in UTC in the language `lang`, e.g.
+ * `June 19, 2024 at 8:00 AM UTC` (en) or `19. Juni 2024 um 08:00 UTC` (de).
  * Returns the input unchanged when it is not a valid date.
  */
-export function formatReadableUtc(iso: string): string {
+export function formatDateTime(iso: string, lang: string = PAGE_LANGUAGE): string {
   const date = parse(iso);
-  return date ? format(date, "d MMMM yyyy, HH:mm 'UTC'", { in: inUtc }) : iso;
+  return date ? formatter(lang, "dateTime").format(date) : iso;
 }
 
 /**
@@ -71,11 +68,15 @@ export function isoUtc(iso: string): string {
   return date ? date.toISOString() : iso;
 }
 
+/** `<time datetime="ISO">readable</time>` for the pages; `iso` and its text are escaped by the caller's rules here. */
+export function timeElement(iso: string, lang: string, escape: (text: string) => string): string {
+  return `<time datetime="${escape(isoUtc(iso))}">${escape(formatDateTime(iso, lang))}</time>`;
+}
+
 /**
  * RFC 822 date as required by OPML 2.0 `dateCreated`/`dateModified`
  * (with a four-digit year, as RFC 1123 and RSS practice do), e.g.
- * `Wed, 19 Jun 2024 08:00:00 GMT`. English day and month names are mandated by
- * the RFC, which is date-fns' default locale.
+ * `Wed, 19 Jun 2024 08:00:00 GMT`.
  */
 export function formatRfc822(date: string | Date): string {
   const parsed = parse(date);
@@ -84,10 +85,10 @@ export function formatRfc822(date: string | Date): string {
   return parsed.toUTCString();
 }
 
-/** Readable month name for an archive key `YYYY-MM`, e.g. `June 2024`; the key itself when malformed. */
-export function formatMonth(month: string): string {
+/** Readable month of an archive key `YYYY-MM` in `lang`, e.g. `June 2024`; the key itself when malformed. */
+export function formatMonth(month: string, lang: string = PAGE_LANGUAGE): string {
   // Month 01-12 only: Date.UTC would silently roll `2024-13` over into January 2025.
   if (!isMonth(month)) return month;
   const [year, monthNumber] = month.split("-").map(Number) as [number, number];
-  return format(new Date(Date.UTC(year, monthNumber - 1, 1)), "MMMM yyyy", { in: inUtc });
+  return formatter(lang, "month").format(new Date(Date.UTC(year, monthNumber - 1, 1)));
 }

@@ -3,7 +3,8 @@
  * the topic feeds and the archive.
  */
 import type { Article } from "../article/model";
-import { formatMonth, formatReadableUtc, isoUtc } from "./dates";
+import { renderArticleList } from "./article-list";
+import { PAGE_LANGUAGE, formatMonth } from "./dates";
 import { escapeHtml, safeUrl } from "./escape";
 import { FEED_FORMATS, FEED_FORMAT_INFO } from "../feed/formats";
 import { TOPIC_KINDS, TOPIC_KIND_INFO } from "../index/topic-kinds";
@@ -57,7 +58,7 @@ export interface HomePageData {
   months: readonly ArchiveMonth[];
   /** URL of the OPML catalogue of all feeds. */
   opmlUrl: string;
-  /** Page language; `en` by default (the interface text is English). */
+  /** Page language, also of its dates; {@link PAGE_LANGUAGE} by default (the interface text is English). */
   lang?: string | undefined;
   /** URL scheme for article, topic and archive links; {@link DEFAULT_PATHS} by default. */
   paths?: PagePaths | undefined;
@@ -78,31 +79,14 @@ function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
-/** The meta line under an article title: date, authors, language, source. */
-function articleMeta(article: Article): string {
-  const parts = [`<time datetime="${escapeHtml(isoUtc(article.published))}">${escapeHtml(formatReadableUtc(article.published))}</time>`];
-  if (article.authors.length > 0) parts.push(`by ${escapeHtml(article.authors.join(", "))}`);
-  parts.push(`language: ${escapeHtml(article.language)}`);
-  if (article.sourceHost) parts.push(`source: ${escapeHtml(article.sourceHost)}`);
-  return parts.join(" · ");
-}
-
-function renderLatest(articles: readonly Article[], paths: PagePaths): string {
-  if (articles.length === 0) return `<p class="muted">No articles yet.</p>`;
-  const items = articles.map(
-    (article) =>
-      // `lang` on the title so screen readers pronounce it in the article's language.
-      `<li><a class="title" lang="${escapeHtml(article.language)}" href="${escapeHtml(safeUrl(paths.article(article.id)))}">${escapeHtml(article.title)}</a>` +
-      `<p class="meta">${articleMeta(article)}</p></li>`,
-  );
-  return `<ul class="articles">\n${items.join("\n")}\n</ul>`;
-}
-
 /** Links to the three formats of one feed, as small chips. */
 function formatLinks(url: (format: FeedFormat) => string): string {
   const links = FEED_FORMATS.map((format) => link(url(format), FEED_FORMAT_INFO[format].label, ` type="${escapeHtml(FEED_FORMAT_INFO[format].mediaType)}"`));
   return `<span class="formats">${links.join("")}</span>`;
 }
+
+/** Anchor of each topic kind's list on the page. */
+const TOPIC_ANCHORS: Readonly<Record<TopicKind, string>> = { tags: "tags", authors: "authors", languages: "languages", sources: "sources" };
 
 function renderTopics(topics: readonly Topic[], paths: PagePaths): string {
   const sections: string[] = [];
@@ -114,22 +98,33 @@ function renderTopics(topics: readonly Topic[], paths: PagePaths): string {
       (topic) =>
         `<li><span>${escapeHtml(topic.name)}<span class="count">${escapeHtml(plural(topic.count, "article"))}</span></span>${formatLinks((format) => paths.topicFeed(topic.kind, topic.slug, format))}</li>`,
     );
-    sections.push(`<h3>${escapeHtml(heading)}</h3>\n<ul class="topics">\n${items.join("\n")}\n</ul>`);
+    sections.push(`<h3 id="${TOPIC_ANCHORS[kind]}">${escapeHtml(heading)}</h3>\n<ul class="topics">\n${items.join("\n")}\n</ul>`);
   }
   return sections.length > 0 ? sections.join("\n") : `<p class="muted">No topic feeds yet.</p>`;
 }
 
-function renderMonths(months: readonly ArchiveMonth[], paths: PagePaths): string {
+function renderMonths(months: readonly ArchiveMonth[], paths: PagePaths, lang: string): string {
   if (months.length === 0) return `<p class="muted">The archive is empty.</p>`;
   const items = months.map(
     (m) =>
-      `<li><span>${escapeHtml(formatMonth(m.month))}<span class="count">${escapeHtml(plural(m.count, "article"))}</span></span>${formatLinks((format) => paths.archiveFeed(m.month, format))}</li>`,
+      `<li><span>${escapeHtml(formatMonth(m.month, lang))}<span class="count">${escapeHtml(plural(m.count, "article"))}</span></span>${formatLinks((format) => paths.archiveFeed(m.month, format))}</li>`,
   );
   return `<ul class="topics months">\n${items.join("\n")}\n</ul>`;
 }
 
+/** Links near the top to each group of feeds, so none is beyond a long list of articles. */
+function renderJumpLinks(topics: readonly Topic[], hasMonths: boolean): string {
+  const links = TOPIC_KINDS.filter((kind) => topics.some((t) => t.kind === kind)).map(
+    (kind) => `<a href="#${TOPIC_ANCHORS[kind]}">${escapeHtml(TOPIC_KIND_INFO[kind].heading)}</a>`,
+  );
+  if (hasMonths) links.push(`<a href="#archive">Archive</a>`);
+  return links.length === 0 ? "" : `<nav class="jump" aria-label="Feeds by topic"><span>Feeds by topic:</span>${links.join("")}</nav>`;
+}
+
 /**
- * Renders the home page as a complete HTML document.
+ * Renders the home page as a complete HTML document: the latest articles
+ * with their summaries in the main column, every topic feed and archive month
+ * in a sidebar beside it (below it on narrow screens, with jump links at the top).
  *
  * Every main feed is announced in the head with `<link rel="alternate">` so
  * browsers and feed readers can discover it from the site URL alone.
@@ -139,6 +134,7 @@ function renderMonths(months: readonly ArchiveMonth[], paths: PagePaths): string
  */
 export function renderHomePage(data: HomePageData): string {
   const paths = data.paths ?? DEFAULT_PATHS;
+  const lang = data.lang ?? PAGE_LANGUAGE;
   const feedLinks = data.feeds.map(
     (feed) => `<li>${link(feed.url, FEED_FORMAT_INFO[feed.format].label, ` type="${escapeHtml(FEED_FORMAT_INFO[feed.format].mediaType)}" title="${escapeHtml(feed.title)}"`)}</li>`,
   );
@@ -151,27 +147,35 @@ export function renderHomePage(data: HomePageData): string {
     `<li>${link(data.opmlUrl, "All feeds (OPML)", ` type="text/x-opml"`)}</li>`,
     `</ul>`,
     `</header>`,
+    renderJumpLinks(data.topics, data.months.length > 0),
+    `<div class="columns">`,
     `<main>`,
     `<section aria-labelledby="latest"><h2 id="latest">Latest articles</h2>`,
-    renderLatest(data.latest, paths),
+    renderArticleList(data.latest, { lang, articleUrl: (article) => paths.article(article.id), emptyText: "No articles yet." }),
     `</section>`,
+    `</main>`,
+    `<aside aria-label="Topic feeds and archive">`,
     `<section aria-labelledby="topics"><h2 id="topics">Topic feeds</h2>`,
     `<p class="muted">Every topic has its own feed in each format. The ${link(data.opmlUrl, "OPML catalogue")} lists them all for import into a feed reader.</p>`,
     renderTopics(data.topics, paths),
     `</section>`,
     `<section aria-labelledby="archive"><h2 id="archive">Archive</h2>`,
     `<p class="muted">The articles of each month, as a feed in each format.</p>`,
-    renderMonths(data.months, paths),
+    renderMonths(data.months, paths, lang),
     `</section>`,
-    `</main>`,
-    `<footer class="site-footer">All times are in UTC.</footer>`,
-  ].join("\n");
+    `</aside>`,
+    `</div>`,
+    `<footer class="site-footer">Times are in UTC. Open any feed link in a browser to see what it holds.</footer>`,
+  ]
+    .filter((line) => line !== "")
+    .join("\n");
   return renderLayout({
-    lang: data.lang ?? "en",
+    lang,
     title: data.title,
     description: data.description,
     canonicalUrl: data.siteUrl,
     alternates: feedAlternates(data.feeds),
     body,
+    width: "wide",
   });
 }

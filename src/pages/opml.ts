@@ -2,17 +2,20 @@
  * The OPML 2.0 catalogue of every feed the site serves
  * (http://opml.org/spec2.opml), for importing into a feed reader at once.
  *
- * Outline type: every feed outline has `type="rss"`, Atom and JSON Feed ones
- * included. OPML 2.0 defines no other subscription type, and feed readers
- * (NetNewsWire, Feedly, Inoreader, Miniflux) write and expect `rss` for any
- * subscription, detecting the real format from the document they fetch.
- * RSS outlines also carry `version="RSS2"`, which the spec defines; the other
- * formats have no defined version value and omit it.
+ * One outline per scope (the main feed, each topic): importing the catalogue
+ * subscribes a reader to each feed once, not once per format. The outlines
+ * point at one format, RSS by default, which every reader understands.
+ *
+ * Outline type: `type="rss"` is OPML 2.0's subscription type, and feed
+ * readers (NetNewsWire, Feedly, Inoreader, Miniflux) write and expect it for
+ * RSS and Atom alike, detecting the format from the document they fetch. A
+ * JSON Feed is neither, so its outline carries no type: claiming `rss` would
+ * leave readers without JSON Feed support with a subscription that never
+ * parses. RSS outlines also carry `version="RSS2"`, which the spec defines.
  */
 import { formatRfc822 } from "./dates";
 import { stripXmlForbidden } from "../article/text";
 import { escapeHtml } from "./escape";
-import { FEED_FORMATS, FEED_FORMAT_INFO } from "../feed/formats";
 import { TOPIC_KINDS, TOPIC_KIND_INFO } from "../index/topic-kinds";
 import { DEFAULT_PATHS } from "./feeds";
 import type { FeedFormat, PagePaths } from "./feeds";
@@ -34,12 +37,12 @@ export interface OpmlData {
   dateModified?: string | Date | undefined;
   /** `ownerName`; omitted when absent or empty. */
   ownerName?: string | undefined;
-  /** The main feeds (category "Main"). */
-  feeds: readonly MainFeed[];
+  /** The main feed (category "Main"), in the format to list. */
+  mainFeed: MainFeed;
   /** Topic feeds, grouped into the categories Tags, Authors, Languages, Sources. */
   topics: readonly Topic[];
-  /** Formats listed for each topic; all three by default. */
-  topicFormats?: readonly FeedFormat[] | undefined;
+  /** The one format listed for each topic; RSS by default. */
+  format?: FeedFormat | undefined;
   /** URL scheme for topic feeds; {@link DEFAULT_PATHS} by default. */
   paths?: PagePaths | undefined;
 }
@@ -68,9 +71,10 @@ interface Outline {
 }
 
 function feedOutline(outline: Outline, htmlUrl: string, indent: string): string {
+  const type = outline.format === "json" ? "" : ` type="rss"`;
   const version = outline.format === "rss" ? ` version="RSS2"` : "";
   return (
-    `${indent}<outline type="rss" text="${xml(outline.title)}" title="${xml(outline.title)}"` +
+    `${indent}<outline${type} text="${xml(outline.title)}" title="${xml(outline.title)}"` +
     ` xmlUrl="${xml(outline.xmlUrl)}" htmlUrl="${xml(htmlUrl)}"${version}/>`
   );
 }
@@ -87,7 +91,7 @@ function category(name: string, outlines: readonly Outline[], htmlUrl: string): 
 /**
  * Renders the OPML 2.0 catalogue: a head (title, RFC 822 dates, optional
  * owner, docs) and one category outline per group (Main, Tags, Authors,
- * Languages, Sources; empty groups left out) holding one outline per feed.
+ * Languages, Sources; empty groups left out) holding one outline per scope.
  *
  * @param data Feeds, topics and metadata (see {@link OpmlData}).
  * @returns A well-formed XML document.
@@ -96,7 +100,7 @@ function category(name: string, outlines: readonly Outline[], htmlUrl: string): 
 export function renderOpml(data: OpmlData): string {
   const paths = data.paths ?? DEFAULT_PATHS;
   const siteUrl = data.siteUrl;
-  const formats = data.topicFormats ?? FEED_FORMATS;
+  const format = data.format ?? "rss";
 
   const head = [
     `    <title>${xml(data.title)}</title>`,
@@ -106,23 +110,17 @@ export function renderOpml(data: OpmlData): string {
   if (data.ownerName) head.push(`    <ownerName>${xml(data.ownerName)}</ownerName>`);
   head.push(`    <docs>${OPML_DOCS_URL}</docs>`);
 
-  const body = category(
-    "Main",
-    data.feeds.map((f) => ({ format: f.format, title: f.title, xmlUrl: absolute(f.url, siteUrl) })),
-    siteUrl,
-  );
+  const body = category("Main", [{ format: data.mainFeed.format, title: data.mainFeed.title, xmlUrl: absolute(data.mainFeed.url, siteUrl) }], siteUrl);
   for (const kind of TOPIC_KINDS) {
     const { heading, label } = TOPIC_KIND_INFO[kind];
     const outlines: Outline[] = [];
     for (const topic of data.topics) {
       if (topic.kind !== kind) continue;
-      for (const format of formats) {
-        outlines.push({
-          format,
-          title: `${label}: ${topic.name} (${FEED_FORMAT_INFO[format].label})`,
-          xmlUrl: absolute(paths.topicFeed(kind, topic.slug, format), siteUrl),
-        });
-      }
+      outlines.push({
+        format,
+        title: `${label}: ${topic.name}`,
+        xmlUrl: absolute(paths.topicFeed(kind, topic.slug, format), siteUrl),
+      });
     }
     body.push(...category(heading, outlines, siteUrl));
   }

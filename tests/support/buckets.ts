@@ -2,7 +2,7 @@
 import { fileURLToPath } from "node:url";
 import { createS3Store } from "../../src/store/s3";
 import { uploadFolder } from "../../scripts/lib/upload";
-import { BAD_OBJECTS, GOOD_ARTICLE, LOCAL_S3_CREDENTIALS, SAMPLE_PREFIX, TEST_BUCKETS } from "./fixtures";
+import { BAD_OBJECTS, GOOD_ARTICLE, LOCAL_S3_CREDENTIALS, ODD_TOPIC_ARTICLES, SAMPLE_PREFIX, TEST_BUCKETS } from "./fixtures";
 
 const articlesDir = fileURLToPath(new URL("../../articles", import.meta.url));
 
@@ -16,4 +16,7 @@ export async function seedTestBuckets(endpoint: string): Promise<void> {
   const broken = storeFor(TEST_BUCKETS.broken);
   await broken.put("good.txt", GOOD_ARTICLE);
   for (const [key, body] of Object.entries(BAD_OBJECTS)) await broken.put(key, body);
+
+  const odd = storeFor(TEST_BUCKETS.oddTopics);
+  for (const [key, body] of Object.entries(ODD_TOPIC_ARTICLES)) await odd.put(key, body);
 }

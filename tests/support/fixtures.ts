@@ -18,6 +18,8 @@ export const TEST_BUCKETS = {
   broken: "broken",
   /** Empty at start: tests write and delete articles in it and re-index. */
   mutable: "mutable",
+  /** Articles whose topics have no natural URL: odd source hosts, tags without Latin letters. */
+  oddTopics: "odd-topics",
 } as const;
 
 export type TestBucket = keyof typeof TEST_BUCKETS;
@@ -27,6 +29,16 @@ export const SAMPLE_PREFIX = "news/";
 /** The one good article of the `broken` bucket. */
 export const GOOD_ARTICLE =
   "Ein guter Artikel über den Hafen von Hamburg, der wieder wächst.\nMARIA MEIER\nQuelle: https://example.org/hafen?id=1&lang=de\nKommentar (2)\n";
+
+/** A host name longer than the 100 characters a topic slug may have (each DNS label within 63). */
+export const LONG_HOST = `${"a".repeat(60)}.${"b".repeat(60)}.example.com`;
+
+/** Articles whose source hosts or tags cannot be their own URL segment. */
+export const ODD_TOPIC_ARTICLES: Record<string, string> = {
+  "ipv6.md": "---\ndate: 2026-01-05T08:00:00Z\n---\nEine Meldung von einem Rechner ohne Namen.\nMARIA MEIER\nQuelle: http://[::1]/meldung?id=1\n",
+  "long-host.md": `---\ndate: 2026-01-06T08:00:00Z\n---\nEine Meldung von einem sehr langen Hostnamen.\nMARIA MEIER\nQuelle: https://${LONG_HOST}/meldung\n`,
+  "cjk-tag.md": "---\ndate: 2026-01-07T08:00:00Z\ntags: [北朝鮮]\n---\nEine Meldung mit einem Schlagwort ohne lateinische Buchstaben.\nMARIA MEIER\nQuelle: https://www.zeitung.example.es/meldung\n",
+};
 
 /** Objects that must be skipped without breaking a feed. */
 export const BAD_OBJECTS: Record<string, Uint8Array> = {

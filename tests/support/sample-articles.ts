@@ -19,6 +19,9 @@ export interface ExpectedArticle {
   absent?: string[];
   /** Raw markup that must not survive into contentHtml (the plain-text summary may quote it; feeds escape it). */
   absentHtml?: string[];
+  /** Lead image URL and its alt text (front matter `image`, `image_alt`); none when absent. */
+  image?: string;
+  imageAlt?: string;
 }
 
 /** Every file of `articles/` (by file name) and what it must become. */
@@ -153,6 +156,19 @@ export const SAMPLE_ARTICLES: Readonly<Record<string, ExpectedArticle>> = {
     tags: ["Habitação", "Lisboa"],
     contains: ['<p class="source">Fonte: <a '],
     absent: ["Anúncio", "Comentários"],
+  },
+  "114_solar-ferry-harbour.md": {
+    title: "Harbour's first solar ferry enters service",
+    authors: ["Maya Patel"],
+    link: "https://www.harbourtimes.example.com/news/transport/solar-ferry-marlin?ref=rss&utm_source=feed",
+    language: "en",
+    visible: true,
+    published: "2026-11-29T08:00:00.000Z",
+    tags: ["Transport", "Climate"],
+    warnings: [],
+    image: "https://images.harbourtimes.example.com/2026/11/solar-ferry-marlin.jpg?w=1200&h=675",
+    imageAlt: "The electric ferry Marlin at the Circular Quay pier, its roof covered in solar panels",
+    absent: ["[ad_1]", "Comment (4)", "MAYA PATEL"],
   },
 };
 

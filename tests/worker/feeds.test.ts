@@ -77,7 +77,7 @@ describe("Atom 1.0", () => {
     for (const sample of visible) {
       const entry = feed.entries?.find((candidate) => candidate.id === guid(sample.id));
       expect(entry, sample.file).toBeDefined();
-      expect(entry?.links, sample.file).toEqual([{ href: expectedLink(sample), rel: "alternate" }]);
+      expect(entry?.links?.filter((link) => link.rel === "alternate"), sample.file).toEqual([{ href: expectedLink(sample), rel: "alternate" }]);
       expect(entry?.authors?.map((author) => author.name) ?? [], sample.file).toEqual(sample.authors);
       expect(entry?.content?.type).toBe("html");
       if (sample.language !== "en") expect(text).toContain(`<entry xml:lang="${sample.language}">`);
@@ -125,5 +125,41 @@ describe("bad objects in the bucket", () => {
     if (path.endsWith(".json")) expect(parseJsonFeed(text).items).toHaveLength(1);
     else if (path.startsWith("/rss")) expect(parseRssFeed(text).items).toHaveLength(1);
     else expect(parseAtomFeed(text).entries).toHaveLength(1);
+  });
+});
+
+describe("lead images", () => {
+  const withImage = visible.filter((sample) => sample.image !== undefined);
+
+  it("are in the samples", () => {
+    expect(withImage.map((sample) => sample.file)).toEqual(["114_solar-ferry-harbour.md"]);
+  });
+
+  it("reach RSS as Media RSS content with the alt text, the namespace declared on the root", async () => {
+    const text = await feedText("/rss.xml?limit=100");
+    expect(text).toMatch(/^<\?xml[^>]*\?>\s*<rss [^>]*xmlns:media="http:\/\/search\.yahoo\.com\/mrss\/"/);
+    const feed = parseRssFeed(text);
+    for (const item of feed.items ?? []) {
+      const sample = withImage.find((candidate) => item.guid?.value === guid(candidate.id));
+      if (!sample) {
+        expect(item.media, item.guid?.value).toBeUndefined();
+        continue;
+      }
+      expect(item.media?.contents).toEqual([
+        { url: sample.image, medium: "image", type: "image/jpeg", description: { value: sample.imageAlt, type: "plain" } },
+      ]);
+    }
+  });
+
+  it("reach Atom as an enclosure link and JSON Feed as image", async () => {
+    const atom = parseAtomFeed(await feedText("/atom.xml?limit=100"));
+    const json = parseJsonFeed(await feedText("/feed.json?limit=100"));
+    for (const sample of withImage) {
+      const entry = atom.entries?.find((candidate) => candidate.id === guid(sample.id));
+      expect(entry?.links?.filter((link) => link.rel === "enclosure")).toEqual([{ href: sample.image, rel: "enclosure", type: "image/jpeg", title: sample.imageAlt }]);
+      expect(json.items?.find((item) => item.id === guid(sample.id))?.image).toBe(sample.image);
+    }
+    const enclosures = (atom.entries ?? []).flatMap((entry) => entry.links?.filter((link) => link.rel === "enclosure") ?? []);
+    expect(enclosures).toHaveLength(withImage.length);
   });
 });

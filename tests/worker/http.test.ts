@@ -7,6 +7,17 @@ import { testEnv } from "../support/env";
 import { call, storeReads } from "../support/worker";
 
 const env = testEnv("samples", { SITE_URL: "https://http.example.com" });
+/** What Chromium sends when it navigates to a URL. */
+const BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7";
+/** What feed readers and tools send (`undefined`: no Accept header at all). */
+const READER_ACCEPTS: Record<string, string | undefined> = {
+  Miniflux: "application/xml, application/atom+xml, application/rss+xml, application/rdf+xml, application/feed+json, text/html, */*;q=0.9",
+  "FreshRSS (SimplePie)":
+    "application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, text/html;q=0.7, unknown/unknown;q=0.1, application/unknown;q=0.1, */*;q=0.1",
+  "a reader naming RSS first": "application/rss+xml, application/xml;q=0.9",
+  "NetNewsWire, Feedly and curl (*/*)": "*/*",
+  "a client without Accept": undefined,
+};
 const FEEDS = [
   ["/rss.xml", "application/rss+xml; charset=utf-8"],
   ["/atom.xml", "application/atom+xml; charset=utf-8"],
@@ -25,18 +36,35 @@ describe("feed responses", () => {
     expect((await response.text()).length).toBeGreaterThan(500);
   });
 
-  it("serves RSS and Atom to a browser as application/xml, so that it applies the stylesheet", async () => {
-    const accept = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
+  it("gives a browser navigating to a feed URL an HTML page, cached apart from the feed (Vary: Accept)", async () => {
     for (const [path, type] of FEEDS) {
+      const browser = await call(path, { headers: { Accept: BROWSER_ACCEPT } }, env);
+      expect(browser.headers.get("Content-Type"), path).toBe("text/html; charset=utf-8");
+      expect(browser.headers.get("Vary"), path).toBe("Accept");
+      const page = await browser.text();
+      expect(page, path).toMatch(/^<!doctype html>/);
+      // Asked right after the page, a feed reader still gets the feed, with its own validator.
       const reader = await call(path, {}, env);
-      const browser = await call(path, { headers: { Accept: accept } }, env);
-      expect(browser.headers.get("Content-Type"), path).toBe(path.endsWith(".json") ? type : "application/xml; charset=utf-8");
       expect(reader.headers.get("Content-Type"), path).toBe(type);
-      expect(await browser.text()).toBe(await reader.text());
-      if (!path.endsWith(".json")) expect(browser.headers.get("Vary")).toBe("Accept");
+      expect(reader.headers.get("Vary"), path).toBe("Accept");
+      expect(reader.headers.get("ETag")).not.toBe(browser.headers.get("ETag"));
+      expect(await reader.text()).not.toBe(page);
     }
-    const readerAccept = await call("/rss.xml", { headers: { Accept: "application/rss+xml, application/xml;q=0.9, */*;q=0.8" } }, env);
-    expect(readerAccept.headers.get("Content-Type")).toBe("application/rss+xml; charset=utf-8");
+  });
+
+  it.each(Object.entries(READER_ACCEPTS))("gives %s the feed itself", async (_reader, accept) => {
+    for (const [path, type] of FEEDS) {
+      const response = await call(path, accept === undefined ? {} : { headers: { Accept: accept } }, env);
+      expect(response.headers.get("Content-Type"), path).toBe(type);
+      expect(response.headers.get("Vary"), path).toBe("Accept");
+    }
+  });
+
+  it("answers a conditional request for the page with 304 and Vary: Accept", async () => {
+    const page = await call("/atom.xml", { headers: { Accept: BROWSER_ACCEPT } }, env);
+    const again = await call("/atom.xml", { headers: { Accept: BROWSER_ACCEPT, "If-None-Match": page.headers.get("ETag") ?? "" } }, env);
+    expect(again.status).toBe(304);
+    expect(again.headers.get("Vary")).toBe("Accept");
   });
 
   it("takes max-age from CACHE_MAX_AGE", async () => {

@@ -91,8 +91,8 @@ describe("POST /admin/reindex", () => {
     const response = await call("/admin/reindex", { method: "POST", headers: { Authorization: `Bearer ${TOKEN}` } }, env);
     expect(response.status).toBe(200);
     const report = (await response.json()) as { listed: number; parsed: number; unchanged: number; reads: number; writes: number };
-    expect(report.listed).toBe(14);
-    expect(report.parsed + report.unchanged).toBe(14);
+    expect(report.listed).toBe(15);
+    expect(report.parsed + report.unchanged).toBe(15);
   });
 });
 

@@ -78,15 +78,75 @@ describe("article pages", () => {
 });
 
 describe("OPML catalogue", () => {
-  it("lists the main feeds and every topic feed", async () => {
+  it("lists the main feed and every topic feed once, as RSS", async () => {
     const response = await call("/opml.xml", {}, env);
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toBe("text/x-opml; charset=utf-8");
     const opml = parseOpml(await response.text());
-    const urls = JSON.stringify(opml.body?.outlines ?? []);
-    for (const path of ["/rss.xml", "/atom.xml", "/feed.json", "/tags/energie/rss.xml", "/authors/khanh-minh/rss.xml", "/lang/vi/rss.xml", "/sources/sggp.org.vn/rss.xml"]) {
+    const outlines = (opml.body?.outlines ?? []).flatMap((category) => category.outlines ?? []);
+    const urls = outlines.map((outline) => outline.xmlUrl);
+    for (const path of ["/rss.xml", "/tags/energie/rss.xml", "/authors/khanh-minh/rss.xml", "/lang/vi/rss.xml", "/sources/sggp.org.vn/rss.xml"]) {
       expect(urls).toContain(`${SITE}${path}`);
     }
+    expect(urls.filter((url) => !url?.endsWith("/rss.xml"))).toEqual([]);
+    expect(new Set(urls).size).toBe(urls.length);
+    expect(outlines.every((outline) => outline.type === "rss")).toBe(true);
     expect(opml.head?.title).toBe("Stadt & Welt <Nachrichten>: all feeds");
+  });
+});
+
+describe("article page with a lead image", () => {
+  it("shows the image with its alt text and carries Open Graph, Twitter card and NewsArticle data", async () => {
+    const html = await page("/articles/114_solar-ferry-harbour");
+    const image = "https://images.harbourtimes.example.com/2026/11/solar-ferry-marlin.jpg?w=1200&amp;h=675";
+    expect(html).toContain(`<img src="${image}" alt="The electric ferry Marlin at the Circular Quay pier, its roof covered in solar panels"`);
+    expect(html).toContain(`<meta property="og:image" content="${image}">`);
+    expect(html).toContain(`<meta property="og:url" content="${SITE}/articles/114_solar-ferry-harbour">`);
+    expect(html).toContain(`<meta name="twitter:card" content="summary_large_image">`);
+    const data = JSON.parse(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? "{}") as Record<string, unknown>;
+    expect(data).toMatchObject({
+      "@type": "NewsArticle",
+      headline: "Harbour's first solar ferry enters service",
+      author: [{ "@type": "Person", name: "Maya Patel" }],
+      datePublished: "2026-11-29T08:00:00.000Z",
+      image: ["https://images.harbourtimes.example.com/2026/11/solar-ferry-marlin.jpg?w=1200&h=675"],
+      publisher: { "@type": "Organization", name: "Stadt & Welt <Nachrichten>", url: `${SITE}/` },
+      isBasedOn: "https://www.harbourtimes.example.com/news/transport/solar-ferry-marlin?ref=rss&utm_source=feed",
+    });
+    expect(html.match(/<script\b[^>]*>/g)).toEqual([`<script type="application/ld+json">`]);
+  });
+});
+
+describe("feed pages for browsers", () => {
+  const BROWSER = { headers: { Accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" } };
+
+  it.each([
+    ["/rss.xml", "RSS", "first solar ferry enters service"],
+    ["/atom.xml", "Atom", "first solar ferry enters service"],
+    ["/feed.json", "JSON Feed", "first solar ferry enters service"],
+    ["/tags/energie/atom.xml", "Atom", "Stadtwerke fördern Wärmepumpen"],
+    ["/sources/sggp.org.vn/feed.json", "JSON Feed", "Khanh Minh"],
+    ["/archive/2025-12/rss.xml", "RSS", "Der Stadtrat hat am Mittwochabend den Haushalt"],
+  ])("%s is an HTML page of the feed with what a feed is, its address and its items", async (path, label, item) => {
+    const response = await call(path, BROWSER, env);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+    const html = await response.text();
+    expect(html).toContain(`This is a web feed (${label})`);
+    expect(html).toContain(`<code class="feed-url">${SITE}${path}</code>`);
+    expect(html).toContain(item);
+    expect(html).toMatch(/<time datetime="\d{4}-\d{2}-\d{2}T[^"]+">[^<]+<\/time>/);
+    expect(html).not.toMatch(/xml-stylesheet|<script|\son[a-z]+=/i);
+    expect(html).not.toContain("<Nachrichten>");
+  });
+
+  it("lists as many items as the feed, and links the archive's neighbours", async () => {
+    const feed = (await (await call("/feed.json?limit=4", {}, env)).json()) as { items: unknown[] };
+    const html = await (await call("/feed.json?limit=4", BROWSER, env)).text();
+    expect(html).toContain(`In this feed: ${feed.items.length} items`);
+    expect(html.match(/<a class="title"/g)).toHaveLength(feed.items.length);
+    const archive = await (await call("/archive/2025-12/atom.xml", BROWSER, env)).text();
+    expect(archive).toContain(`href="/archive/2025-03/atom.xml" rel="prev"`);
+    expect(archive).toContain(`href="/archive/2026-06/atom.xml" rel="next"`);
   });
 });

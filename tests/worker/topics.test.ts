@@ -58,11 +58,43 @@ describe("topic feeds", () => {
   });
 });
 
+describe("source topics spelt with www.", () => {
+  it.each([
+    ["/sources/www.diariosur.example.es/rss.xml", "/sources/diariosur.example.es/rss.xml"],
+    ["/sources/WWW.sggp.org.vn/feed.json?limit=1", "/sources/sggp.org.vn/feed.json?limit=1"],
+  ])("redirect %s permanently to %s", async (path, location) => {
+    const response = await call(path, { redirect: "manual" }, env);
+    expect(response.status).toBe(301);
+    expect(response.headers.get("Location")).toBe(location);
+    expect((await call(location, {}, env)).status).toBe(200);
+  });
+});
+
+describe("topics without a natural URL segment", () => {
+  const oddEnv = testEnv("oddTopics", { SITE_URL: "https://odd.example.com" });
+
+  it("are listed on the home page and in OPML only with a route that answers", async () => {
+    const opml = await (await call("/opml.xml", {}, oddEnv)).text();
+    const feedUrls = [...opml.matchAll(/xmlUrl="([^"]+)"/g)].map((match) => match[1] ?? "");
+    const home = await (await call("/", {}, oddEnv)).text();
+    const homeUrls = [...home.matchAll(/href="(\/(?:tags|authors|lang|sources)\/[^"]+)"/g)].map((match) => match[1] ?? "");
+    // Two odd hosts, a normal one, one tag without Latin letters, one author, one language, and the main feed.
+    expect(feedUrls).toHaveLength(7);
+    expect(homeUrls.length).toBeGreaterThanOrEqual(18);
+    for (const url of [...feedUrls.map((u) => new URL(u).pathname), ...homeUrls]) {
+      expect((await call(url, {}, oddEnv)).status, url).toBe(200);
+    }
+    // The names are shown as they are; the URLs use the hash slug.
+    expect(opml).toContain(`text="Source: [::1]"`);
+    expect(feedUrls.filter((url) => url.includes("[") || url.includes("a".repeat(60)))).toEqual([]);
+  });
+});
+
 describe("browser-readable feeds", () => {
-  it("RSS and Atom name the XSL stylesheet, which is served as XSLT", async () => {
+  it("RSS and Atom no longer name an XSL stylesheet; the stylesheet is still served for old copies", async () => {
     for (const path of ["/rss.xml", "/atom.xml", "/tags/energie/atom.xml"]) {
       const text = await (await call(path, {}, env)).text();
-      expect(text, path).toContain(`<?xml-stylesheet href="${SITE}/feed.xsl" type="text/xsl"?>`);
+      expect(text, path).not.toContain("xml-stylesheet");
     }
     const xsl = await call("/feed.xsl", {}, env);
     expect(xsl.status).toBe(200);

@@ -48,6 +48,8 @@ describe("articles/", () => {
       expect(isVisible(a, NOW)).toBe(expected.visible);
       if (expected.published !== undefined) expect(a.published).toBe(expected.published);
       if (expected.tags !== undefined) expect(a.tags).toEqual(expected.tags);
+      expect(a.image).toBe(expected.image ?? null);
+      expect(a.imageAlt).toBe(expected.imageAlt ?? null);
       if (expected.warnings !== undefined) expect(result.warnings).toEqual(expected.warnings);
       for (const s of expected.contains ?? []) expect(a.contentHtml).toContain(s);
       for (const s of expected.absentHtml ?? []) expect(a.contentHtml).not.toContain(s);

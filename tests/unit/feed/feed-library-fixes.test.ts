@@ -83,6 +83,7 @@ describe("patches", () => {
     pubDate: "Wed, 03 Jul 2024 12:00:00 GMT",
     language: "de",
     itemLanguages: [],
+    itemImages: [],
   };
 
   it("fail loudly when the library's output does not look as expected", () => {

@@ -1,12 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { formatMonth, formatReadableUtc, formatRfc822, isoUtc } from "../../../src/pages/dates";
+import { formatDateTime, formatMonth, formatRfc822, isoUtc, timeElement } from "../../../src/pages/dates";
+import { escapeHtml } from "../../../src/pages/escape";
 
 describe("page dates (always UTC, whatever the local time zone)", () => {
-  it("formats a readable UTC date and time", () => {
-    expect(formatReadableUtc("2024-06-19T08:00:00.000Z")).toBe("19 June 2024, 08:00 UTC");
+  it("formats a readable UTC date and time in the page's language", () => {
+    expect(formatDateTime("2024-06-19T08:00:00.000Z")).toBe("June 19, 2024 at 8:00 AM UTC");
+    expect(formatDateTime("2024-06-19T08:00:00.000Z", "de")).toBe("19. Juni 2024 um 08:00 UTC");
     // Near midnight: a local-time formatter east or west of UTC would show another day.
-    expect(formatReadableUtc("2024-12-31T23:30:00Z")).toBe("31 December 2024, 23:30 UTC");
-    expect(formatReadableUtc("2024-01-01T00:15:00+02:00")).toBe("31 December 2023, 22:15 UTC");
+    expect(formatDateTime("2024-12-31T23:30:00Z", "de")).toBe("31. Dezember 2024 um 23:30 UTC");
+    expect(formatDateTime("2024-01-01T00:15:00+02:00", "de")).toBe("31. Dezember 2023 um 22:15 UTC");
+  });
+
+  it("falls back to the interface language for a malformed language tag", () => {
+    expect(formatDateTime("2024-06-19T08:00:00.000Z", "xx-invalid-")).toBe("June 19, 2024 at 8:00 AM UTC");
+  });
+
+  it("writes <time> with the ISO value and the readable text", () => {
+    expect(timeElement("2024-06-19T10:00:00+02:00", "en", escapeHtml)).toBe(
+      '<time datetime="2024-06-19T08:00:00.000Z">June 19, 2024 at 8:00 AM UTC</time>',
+    );
   });
 
   it("normalises <time datetime> values to ISO 8601 UTC", () => {
@@ -14,7 +26,7 @@ describe("page dates (always UTC, whatever the local time zone)", () => {
   });
 
   it("passes invalid dates through instead of throwing", () => {
-    expect(formatReadableUtc("soon")).toBe("soon");
+    expect(formatDateTime("soon")).toBe("soon");
     expect(isoUtc("soon")).toBe("soon");
   });
 
@@ -24,8 +36,9 @@ describe("page dates (always UTC, whatever the local time zone)", () => {
     expect(() => formatRfc822("soon")).toThrow(RangeError);
   });
 
-  it("names archive months", () => {
+  it("names archive months in the page's language", () => {
     expect(formatMonth("2024-06")).toBe("June 2024");
+    expect(formatMonth("2024-06", "de")).toBe("Juni 2024");
     expect(formatMonth("2024-13")).toBe("2024-13");
     expect(formatMonth("June")).toBe("June");
   });

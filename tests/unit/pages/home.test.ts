@@ -36,11 +36,12 @@ describe("renderHomePage", () => {
     expect(html).toContain(`href="/opml.xml" type="text/x-opml">All feeds (OPML)</a>`);
   });
 
-  it("lists the latest articles with link, readable date, time element, authors, language and source", () => {
+  it("lists the latest articles with link, readable date, time element, authors, language, source and summary", () => {
     expect(html).toContain(
       `<a class="title" lang="de" href="/articles/putin-nordkorea">Putin besucht Nordkorea: „Wir werden eng zusammenarbeiten“</a>`,
     );
-    expect(html).toContain(`<time datetime="2024-06-19T08:00:00.000Z">19 June 2024, 08:00 UTC</time>`);
+    expect(html).toContain(`<time datetime="2024-06-19T08:00:00.000Z">June 19, 2024 at 8:00 AM UTC</time>`);
+    expect(html).toContain(`<p class="summary" lang="de">${putinVisit.summary}</p>`);
     expect(html).toContain("by Anna Müller, Tran Van Minh");
     expect(html).toContain("language: de");
     expect(html).toContain("source: tass.example");
@@ -52,11 +53,11 @@ describe("renderHomePage", () => {
     const meta = item.slice(0, item.indexOf("</li>"));
     expect(meta).not.toContain("by ");
     expect(meta).not.toContain("source:");
-    expect(meta).toContain("18 June 2024, 23:59 UTC");
+    expect(meta).toContain("June 18, 2024 at 11:59 PM UTC");
   });
 
   it("groups topic feeds by kind, each with links to its three formats", () => {
-    for (const heading of ["Tags", "Authors", "Languages", "Sources"]) expect(html).toContain(`<h3>${heading}</h3>`);
+    for (const heading of ["Tags", "Authors", "Languages", "Sources"]) expect(html).toContain(`<h3 id="${heading.toLowerCase()}">${heading}</h3>`);
     expect(html).toContain(`<a href="/tags/russland/rss.xml" type="application/rss+xml">RSS</a>`);
     expect(html).toContain(`<a href="/tags/russland/atom.xml" type="application/atom+xml">Atom</a>`);
     expect(html).toContain(`<a href="/tags/russland/feed.json" type="application/feed+json">JSON Feed</a>`);
@@ -65,7 +66,26 @@ describe("renderHomePage", () => {
     expect(html).toContain(`href="/sources/tass.example/feed.json"`);
     expect(html).toContain("Russland<span class=\"count\">12 articles</span>");
     expect(html).toContain("Nordkorea<span class=\"count\">1 article</span>");
-    expect(html.indexOf("<h3>Tags</h3>")).toBeLessThan(html.indexOf("<h3>Sources</h3>"));
+    expect(html.indexOf(`<h3 id="tags">`)).toBeLessThan(html.indexOf(`<h3 id="sources">`));
+  });
+
+  it("leads to every topic feed and the archive from above the articles, and sets them beside the articles", () => {
+    const latest = html.indexOf(`<h2 id="latest">`);
+    const jump = html.indexOf(`<nav class="jump"`);
+    expect(jump).toBeGreaterThan(0);
+    expect(jump).toBeLessThan(latest);
+    const nav = html.slice(jump, html.indexOf("</nav>", jump));
+    for (const anchor of ["#tags", "#authors", "#languages", "#sources", "#archive"]) expect(nav).toContain(`href="${anchor}"`);
+    expect(html).toMatch(/<div class="columns">\n<main>[\s\S]*<\/main>\n<aside [^>]*>[\s\S]*id="topics"[\s\S]*id="archive"[\s\S]*<\/aside>/);
+    expect(html).toContain(`<div class="wrap wide">`);
+  });
+
+  it("names only the topic kinds it has in the jump links", () => {
+    const tagsOnly = renderHomePage(homeData({ topics: [{ kind: "tags", slug: "x", name: "X", count: 1 }], months: [] }));
+    const nav = tagsOnly.slice(tagsOnly.indexOf(`<nav class="jump"`), tagsOnly.indexOf("</nav>"));
+    expect(nav).toContain(`href="#tags"`);
+    expect(nav).not.toContain(`href="#authors"`);
+    expect(nav).not.toContain(`href="#archive"`);
   });
 
   it("links every archive month in every format", () => {
@@ -90,6 +110,7 @@ describe("renderHomePage", () => {
     expect(empty).toContain("No articles yet.");
     expect(empty).toContain("No topic feeds yet.");
     expect(empty).toContain("The archive is empty.");
+    expect(empty).not.toContain(`<nav class="jump"`);
   });
 
   it("uses caller-provided paths", () => {

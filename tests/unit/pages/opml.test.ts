@@ -12,7 +12,7 @@ function opml(overrides: Partial<OpmlData> = {}): string {
     dateCreated: "2024-06-01T00:00:00.000Z",
     dateModified: "2024-06-19T08:00:00.000Z",
     ownerName: "Example Newsroom",
-    feeds: FEEDS,
+    mainFeed: { ...FEEDS[0]!, title: "Example News" },
     topics: TOPICS,
     ...overrides,
   });
@@ -52,38 +52,34 @@ describe("renderOpml", () => {
     }
   });
 
-  it("lists the main feeds with absolute xmlUrl and htmlUrl, all typed rss", () => {
+  it("lists the main feed once, with absolute xmlUrl and htmlUrl, typed rss", () => {
     expect(categories[0]?.outlines).toEqual([
-      { type: "rss", text: "Example News (RSS)", title: "Example News (RSS)", xmlUrl: "https://news.example.org/rss.xml", htmlUrl: SITE_URL, version: "RSS2" },
-      { type: "rss", text: "Example News (Atom)", title: "Example News (Atom)", xmlUrl: "https://news.example.org/atom.xml", htmlUrl: SITE_URL },
-      { type: "rss", text: "Example News (JSON Feed)", title: "Example News (JSON Feed)", xmlUrl: "https://news.example.org/feed.json", htmlUrl: SITE_URL },
+      { type: "rss", text: "Example News", title: "Example News", xmlUrl: "https://news.example.org/rss.xml", htmlUrl: SITE_URL, version: "RSS2" },
     ]);
   });
 
-  it("lists every topic in every format, resolved against the site URL", () => {
+  it("lists every topic once, as its RSS feed, resolved against the site URL", () => {
     const tags = categories[1]?.outlines ?? [];
-    expect(tags.map((o) => o.xmlUrl)).toEqual([
-      "https://news.example.org/tags/russland/rss.xml",
-      "https://news.example.org/tags/russland/atom.xml",
-      "https://news.example.org/tags/russland/feed.json",
-      "https://news.example.org/tags/nordkorea/rss.xml",
-      "https://news.example.org/tags/nordkorea/atom.xml",
-      "https://news.example.org/tags/nordkorea/feed.json",
-    ]);
-    expect(tags[0]?.text).toBe("Tag: Russland (RSS)");
-    expect(categories[2]?.outlines?.[0]?.text).toBe("Author: Anna Müller (RSS)");
+    expect(tags.map((o) => o.xmlUrl)).toEqual(["https://news.example.org/tags/russland/rss.xml", "https://news.example.org/tags/nordkorea/rss.xml"]);
+    expect(tags[0]).toMatchObject({ type: "rss", version: "RSS2", text: "Tag: Russland" });
+    expect(categories[2]?.outlines?.[0]?.text).toBe("Author: Anna Müller");
     expect(categories[3]?.outlines?.[0]?.xmlUrl).toBe("https://news.example.org/lang/de/rss.xml");
-    expect(categories[4]?.outlines?.[2]?.xmlUrl).toBe("https://news.example.org/sources/tass.example/feed.json");
+    expect(categories[4]?.outlines?.map((o) => o.xmlUrl)).toEqual(["https://news.example.org/sources/tass.example/rss.xml"]);
+    const urls = categories.flatMap((c) => (c.outlines ?? []).map((o) => o.xmlUrl));
+    expect(new Set(urls).size).toBe(urls.length);
   });
 
-  it("can restrict topic feeds to chosen formats", () => {
-    const one = parseOpml(opml({ topicFormats: ["atom"] }));
-    expect(one.body?.outlines?.[1]?.outlines?.map((o) => o.xmlUrl)).toEqual([
-      "https://news.example.org/tags/russland/atom.xml",
-      "https://news.example.org/tags/nordkorea/atom.xml",
-    ]);
-    // The main feeds stay complete.
-    expect(one.body?.outlines?.[0]?.outlines).toHaveLength(3);
+  it("types an Atom outline rss too, but never claims rss for a JSON Feed", () => {
+    const atom = parseOpml(opml({ format: "atom", mainFeed: { ...FEEDS[1]!, title: "Example News" } }));
+    expect(atom.body?.outlines?.[1]?.outlines?.[0]).toMatchObject({ type: "rss", xmlUrl: "https://news.example.org/tags/russland/atom.xml" });
+    expect(atom.body?.outlines?.[1]?.outlines?.[0]?.version).toBeUndefined();
+    const json = parseOpml(opml({ format: "json", mainFeed: { ...FEEDS[2]!, title: "Example News" } }));
+    for (const category of json.body?.outlines ?? []) {
+      for (const outline of category.outlines ?? []) {
+        expect(outline.type, outline.xmlUrl).toBeUndefined();
+        expect(outline.xmlUrl).toMatch(/feed\.json$/);
+      }
+    }
   });
 
   it("leaves out empty categories", () => {
@@ -97,7 +93,7 @@ describe("renderOpml", () => {
     expect(XMLValidator.validate(out)).toBe(true);
     const parsed = parseOpml(out);
     expect(parsed.head?.title).toBe(`<b>x</b> & "q" 'a'`);
-    expect(parsed.body?.outlines?.[1]?.outlines?.[0]?.text).toBe(`Tag: <b>x</b> & "q" 'a' (RSS)`);
+    expect(parsed.body?.outlines?.[1]?.outlines?.[0]?.text).toBe(`Tag: <b>x</b> & "q" 'a'`);
     expect(out).not.toContain("<b>");
   });
 
