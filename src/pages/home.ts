@@ -96,7 +96,8 @@ function renderTopics(topics: readonly Topic[], paths: PagePaths): string {
     if (ofKind.length === 0) continue;
     const items = ofKind.map(
       (topic) =>
-        `<li><span>${escapeHtml(topic.name)}<span class="count">${escapeHtml(plural(topic.count, "article"))}</span></span>${formatLinks((format) => paths.topicFeed(topic.kind, topic.slug, format))}</li>`,
+        // The name opens the topic's feed, which a browser shows as a page of its articles.
+        `<li><span>${link(paths.topicFeed(topic.kind, topic.slug, "rss"), topic.name, ` class="topic"`)}<span class="count">${escapeHtml(plural(topic.count, "article"))}</span></span>${formatLinks((format) => paths.topicFeed(topic.kind, topic.slug, format))}</li>`,
     );
     sections.push(`<h3 id="${TOPIC_ANCHORS[kind]}">${escapeHtml(heading)}</h3>\n<ul class="topics">\n${items.join("\n")}\n</ul>`);
   }
@@ -107,7 +108,7 @@ function renderMonths(months: readonly ArchiveMonth[], paths: PagePaths, lang: s
   if (months.length === 0) return `<p class="muted">The archive is empty.</p>`;
   const items = months.map(
     (m) =>
-      `<li><span>${escapeHtml(formatMonth(m.month, lang))}<span class="count">${escapeHtml(plural(m.count, "article"))}</span></span>${formatLinks((format) => paths.archiveFeed(m.month, format))}</li>`,
+      `<li><span>${link(paths.archiveFeed(m.month, "rss"), formatMonth(m.month, lang), ` class="topic"`)}<span class="count">${escapeHtml(plural(m.count, "article"))}</span></span>${formatLinks((format) => paths.archiveFeed(m.month, format))}</li>`,
   );
   return `<ul class="topics months">\n${items.join("\n")}\n</ul>`;
 }

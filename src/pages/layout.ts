@@ -112,7 +112,9 @@ code{font:.9em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .articles a.title:hover{color:var(--accent);text-decoration:underline}
 .articles .summary{margin:.4rem 0 0;color:var(--fg);font-size:1rem;line-height:1.55}
 .topics{list-style:none;padding:0;margin:0}
-.topics li{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:baseline;gap:.2rem .75rem;padding:.35rem 0;border-bottom:1px dashed var(--line);font-size:.95rem}
+.topics li{display:grid;grid-template-columns:minmax(0,1fr) auto;align-items:baseline;gap:.2rem .75rem;padding:.4rem 0;border-bottom:1px dashed var(--line);font-size:.95rem}
+.topics a.topic{color:var(--fg);text-decoration:none}
+.topics a.topic:hover{color:var(--accent);text-decoration:underline}
 .topics .count{color:var(--muted);font-size:.8rem;margin-left:.35rem;white-space:nowrap}
 .tags{display:flex;flex-wrap:wrap;gap:.35rem;list-style:none;padding:0;margin:.75rem 0 0}
 .tags li{background:var(--chip);border:1px solid var(--line);border-radius:999px;padding:.05rem .6rem;font-size:.8rem}
@@ -123,14 +125,14 @@ code{font:.9em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .feed-url{display:block;overflow-wrap:anywhere;background:var(--bg);border:1px solid var(--line);border-radius:.4rem;padding:.5rem .7rem;margin:0 0 .75rem;user-select:all;-webkit-user-select:all}
 .pager{display:flex;justify-content:space-between;gap:1rem;margin-top:1.5rem;font-size:.95rem}
 .lead{margin:1.5rem 0 0}
-.lead img{display:block;width:100%;height:auto;aspect-ratio:16/9;object-fit:cover;border-radius:.5rem;background:var(--chip);color:var(--muted);font-size:.9rem}
+.lead img{display:block;width:100%;height:auto;aspect-ratio:16/9;object-fit:cover;border-radius:.5rem;background:var(--chip);color:var(--muted);font-size:.9rem;font-style:italic}
 article .content{margin-top:1.75rem;font-size:1.125rem;line-height:1.7;hyphens:auto;overflow-wrap:break-word}
 article .content .source{margin-top:2rem;padding-top:.75rem;border-top:1px solid var(--line);color:var(--muted);font-size:.95rem}
 article .content img{max-width:100%;height:auto}
 .back{display:inline-block;margin-bottom:1.5rem;text-decoration:none;font-size:.95rem}
 .site-footer{margin-top:3rem;padding-top:1rem;border-top:1px solid var(--line);color:var(--muted);font-size:.85rem}
 aside h2:first-child{margin-top:0}
-@media (min-width:62rem){.columns{display:grid;grid-template-columns:minmax(0,1fr) 21rem;gap:3.5rem;align-items:start}.columns>aside{position:sticky;top:1rem;max-height:calc(100vh - 2rem);overflow-y:auto;padding-right:.25rem}.columns>main>section:first-child>h2{margin-top:0}}
+@media (min-width:62rem){.columns{display:grid;grid-template-columns:minmax(0,1fr) 25rem;gap:3.5rem;align-items:start}.columns>main>section:first-child>h2{margin-top:0}}
 `.trim();
 
 /**

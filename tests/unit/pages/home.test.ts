@@ -64,8 +64,8 @@ describe("renderHomePage", () => {
     expect(html).toContain(`href="/authors/anna-muller/rss.xml"`);
     expect(html).toContain(`href="/lang/de/rss.xml"`);
     expect(html).toContain(`href="/sources/tass.example/feed.json"`);
-    expect(html).toContain("Russland<span class=\"count\">12 articles</span>");
-    expect(html).toContain("Nordkorea<span class=\"count\">1 article</span>");
+    expect(html).toContain(`<a href="/tags/russland/rss.xml" class="topic">Russland</a><span class="count">12 articles</span>`);
+    expect(html).toContain(`<a href="/tags/nordkorea/rss.xml" class="topic">Nordkorea</a><span class="count">1 article</span>`);
     expect(html.indexOf(`<h3 id="tags">`)).toBeLessThan(html.indexOf(`<h3 id="sources">`));
   });
 
@@ -89,7 +89,7 @@ describe("renderHomePage", () => {
   });
 
   it("links every archive month in every format", () => {
-    expect(html).toContain("June 2024<span class=\"count\">21 articles</span>");
+    expect(html).toContain(`<a href="/archive/2024-06/rss.xml" class="topic">June 2024</a><span class="count">21 articles</span>`);
     expect(html).toContain(`href="/archive/2024-06/rss.xml"`);
     expect(html).toContain(`href="/archive/2024-05/feed.json"`);
   });
