@@ -32,5 +32,5 @@ export function articlePath(id: string): string {
 
 /** The OPML catalogue of every feed. */
 export const OPML_PATH = "/opml.xml";
-/** The XSLT stylesheet RSS and Atom documents name, for browsers. */
+/** The XSLT stylesheet earlier copies of the RSS and Atom documents name; kept for them, current feeds name none. */
 export const STYLESHEET_PATH = "/feed.xsl";

@@ -1,7 +1,9 @@
 /**
  * An XSLT 1.0 stylesheet that turns the RSS 2.0 and Atom 1.0 feeds into a
- * readable page when someone opens a feed URL in a browser (feeds reference it
- * with `<?xml-stylesheet type="text/xsl" href="...">`). Feed readers ignore it.
+ * readable page. Current feeds no longer name it: browsers get a page rendered
+ * by the server (`feed-page.ts`), since they are dropping XSLT. It is still
+ * served for copies of the feeds saved or cached while they named it
+ * (`<?xml-stylesheet type="text/xsl" href="...">`). Feed readers ignore it.
  *
  * Constraints, and why:
  * - XSLT 1.0 only: browsers run libxslt (Chromium) or TransforMiiX (Firefox),
