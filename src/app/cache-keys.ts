@@ -6,8 +6,8 @@
 
 /**
  * Representations of one URL that are cached apart: what feed readers get,
- * and what a browser navigating to the URL gets (a different Content-Type or
- * an HTML page), announced with `Vary: Accept`.
+ * and what a browser navigating to the URL gets (the feed's HTML page,
+ * `http/negotiation.ts`), announced with `Vary: Accept`.
  */
 export type CacheVariant = "reader" | "browser";
 
