@@ -3,13 +3,13 @@
  * paths are answered. It is an adapter over one {@link Application}.
  */
 import { Hono } from "hono";
-import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import type { Application } from "./app/application";
 import { registerAdminRoutes } from "./http/admin-routes";
 import { errorResponse } from "./http/errors";
 import { registerFeedRoutes } from "./http/feed-routes";
-import { registerPageRoutes } from "./http/page-routes";
+import { registerArticlePageRoute, registerPageRoutes } from "./http/page-routes";
+import { PARTNER_ROUTE_PREFIX, corsByAccess, partnerGate, resolveAccess } from "./http/partner-access";
 import type { AppEnv } from "./http/services";
 
 /** Creates the HTTP application over `application`. */
@@ -21,18 +21,21 @@ export function createApp(application: Application): Hono<AppEnv> {
     await next();
   });
 
-  // Partners read feeds from browsers: any origin may, and may see the validators
-  // and timing (CORS, Fetch standard §3.2). Preflights are answered here.
-  app.use(
-    "*",
-    cors({
-      origin: "*",
-      allowMethods: ["GET", "HEAD", "OPTIONS"],
-      allowHeaders: ["If-None-Match", "If-Modified-Since"],
-      exposeHeaders: ["ETag", "Last-Modified", "Server-Timing", "Link"],
-      maxAge: 86_400,
-    }),
-  );
+  // The documents partners may get on their own terms: every feed and the
+  // article pages, at their public paths and below /p/<token>.
+  const partnerCapable = new Hono<AppEnv>();
+  registerFeedRoutes(partnerCapable);
+  registerArticlePageRoute(partnerCapable);
+  const partnerRoutes = new Set(partnerCapable.routes.flatMap(({ path }) => [path, PARTNER_ROUTE_PREFIX + path]));
+
+  // Who the request is for (public, a partner, a refused token), before CORS
+  // depends on it.
+  app.use("*", resolveAccess(partnerRoutes));
+
+  // Widgets read feeds from browsers: the public documents any origin may, a
+  // partner's only its own origins; they may see the validators and timing
+  // (CORS, Fetch standard §3.2). Preflights are answered here.
+  app.use("*", corsByAccess());
 
   // nosniff everywhere; feeds are read cross-origin by widgets, so resources
   // stay loadable from other origins (CORP cross-origin) while HTML pages may
@@ -54,10 +57,16 @@ export function createApp(application: Application): Hono<AppEnv> {
     }),
   );
 
-  registerFeedRoutes(app);
+  // Refused tokens, rate limits and usage records, after CORS and the security
+  // headers, so that their responses carry both.
+  app.use("*", partnerGate());
+
+  app.route("/", partnerCapable);
+  app.route(PARTNER_ROUTE_PREFIX, partnerCapable);
   registerPageRoutes(app);
   registerAdminRoutes(app);
 
+  // A wrong or revoked token gets this very response too (partner-access.ts).
   app.notFound((c) => c.text("Not found.\n", 404));
   app.onError((error, c) => errorResponse(error, c));
   return app;

@@ -36,6 +36,8 @@ export interface Env {
   CACHE_MAX_AGE?: string;
   /** Secret: bearer token for `POST /admin/reindex`; the endpoint is disabled while unset. */
   ADMIN_TOKEN?: string;
+  /** What the public feeds' items carry: `full` (default) or `summary`. Partners have terms of their own (`_partners.yaml`). */
+  PUBLIC_CONTENT?: string;
 }
 
 /**
@@ -61,6 +63,7 @@ export const CONFIG_VARIABLE_NAMES = Object.keys({
   INDEX_TTL: true,
   CACHE_MAX_AGE: true,
   ADMIN_TOKEN: true,
+  PUBLIC_CONTENT: true,
 } satisfies Record<keyof Env, true>) as (keyof Env)[];
 
 /**
@@ -90,6 +93,8 @@ export interface Config extends StoreSettings {
   cacheMaxAgeSeconds: number;
   /** Empty when the admin endpoints are disabled. */
   adminToken: string;
+  /** What the public feeds' items carry (PUBLIC_CONTENT). */
+  publicContent: "full" | "summary";
 }
 
 /** A configuration value is missing or malformed; the message names the variable, never its value. */
@@ -157,6 +162,7 @@ export function loadConfig(env: Env, requestUrl: string): Config {
     },
     cacheMaxAgeSeconds: integer(env.CACHE_MAX_AGE, "CACHE_MAX_AGE", 300, 0, 86_400),
     adminToken: text(env.ADMIN_TOKEN),
+    publicContent: oneOf(env.PUBLIC_CONTENT, "PUBLIC_CONTENT", ["full", "summary"] as const, "full"),
   };
 }
 
@@ -189,6 +195,14 @@ function flag(value: string | undefined, name: string, fallback: boolean): boole
   if (raw === "true") return true;
   if (raw === "false") return false;
   throw new ConfigError(`${name} must be true or false`);
+}
+
+function oneOf<T extends string>(value: string | undefined, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = text(value).toLowerCase();
+  if (raw === "") return fallback;
+  const found = allowed.find((option) => option === raw);
+  if (found === undefined) throw new ConfigError(`${name} must be ${allowed.join(" or ")}`);
+  return found;
 }
 
 function integer(value: string | undefined, name: string, fallback: number, min: number, max: number): number {

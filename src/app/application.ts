@@ -11,7 +11,9 @@
  * - rebuild coordination: one rebuild per store at a time, and at most one
  *   started by anonymous requests per INDEX_TTL;
  * - invalidation after the index changed: memory, and every cache-key
- *   variant in the edge cache (keys come from `cache-keys.ts` alone).
+ *   variant in the edge cache (keys come from `cache-keys.ts` alone);
+ * - the partner definition in force per store (`_partners.yaml`), read at
+ *   most once per INDEX_TTL, with this isolate's last valid version.
  */
 import { loadConfig, loadStoreSettings, type Config, type Env, type StoreSettings } from "../config";
 import { rebuildIndex, type RebuildReport } from "../index/build";
@@ -22,6 +24,8 @@ import { createS3Store } from "../store/s3";
 import { StoreError, type ArticleStore } from "../store/store";
 import { FEED_FORMATS } from "../feed/formats";
 import { OPML_PATH, feedPath } from "../urls";
+import type { PartnerDefinition } from "../partners/definition";
+import { loadPartnerDefinition } from "../partners/storage";
 import { BoundedCache } from "./bounded-cache";
 import { purgeKeys } from "./cache-keys";
 
@@ -77,6 +81,11 @@ export class Application {
   private readonly rebuildsInFlight = new Map<string, Promise<RebuildReport>>();
   /** When anonymous requests last started a rebuild, per store identity (milliseconds). */
   private readonly lastRequestRebuild = new Map<string, number>();
+  /** The partner definition in force per store identity, until it is due to be read again. */
+  private readonly partnerDefinitions = new Map<string, KnownPartners>();
+  private readonly partnerLoads = new Map<string, Promise<PartnerDefinition>>();
+  /** Operator notices already logged by this isolate (each once, not once per request). */
+  private readonly notices = new Set<string>();
 
   constructor(options: ApplicationOptions = {}) {
     this.clock = options.clock ?? (() => new Date());
@@ -168,6 +177,50 @@ export class Application {
     await Promise.all(keys.map((key) => cache.delete(new Request(key))));
   }
 
+  /**
+   * The partner definition in force for the request's store. It is read from
+   * the bucket at most once per INDEX_TTL (so a revocation takes effect within
+   * INDEX_TTL), by one read shared among concurrent requests. An invalid file
+   * leaves the last valid version in force (see `loadPartnerDefinition`); when
+   * the store cannot be read, the version this isolate knows stays in force.
+   * @throws {StoreError} when the store fails and this isolate knows no version.
+   */
+  partnerDefinition(svc: Services): Promise<PartnerDefinition> {
+    const identity = storeIdentity(svc.config);
+    const known = this.partnerDefinitions.get(identity);
+    if (known && known.expires > this.nowMs()) return Promise.resolve(known.definition);
+    let loading = this.partnerLoads.get(identity);
+    if (!loading) {
+      loading = this.loadPartners(identity, svc.config, svc.store, known).finally(() => this.partnerLoads.delete(identity));
+      this.partnerLoads.set(identity, loading);
+    }
+    return loading;
+  }
+
+  /** Logs `message` the first time this isolate sees it (configuration notices, not per-request events). */
+  noticeOnce(message: string): void {
+    if (this.notices.has(message)) return;
+    this.notices.add(message);
+    console.warn(message);
+  }
+
+  private async loadPartners(identity: string, settings: StoreSettings, store: ArticleStore, known: KnownPartners | undefined): Promise<PartnerDefinition> {
+    try {
+      const loaded = await loadPartnerDefinition(store, {
+        articlePrefix: settings.prefix,
+        lastKnown: known?.lastValid ?? null,
+        log: (message) => console.warn(message),
+      });
+      const lastValid = loaded.source === "memory" || loaded.source === "none" ? (known?.lastValid ?? null) : loaded.definition;
+      this.partnerDefinitions.set(identity, { definition: loaded.definition, lastValid, expires: this.nowMs() + settings.indexTtlSeconds * 1000 });
+      return loaded.definition;
+    } catch (error) {
+      if (!(error instanceof StoreError) || !known) throw error;
+      console.error(`partner definition not refreshed, the version read before stays in force: ${error.message}`);
+      return known.definition;
+    }
+  }
+
   private indexReader(settings: StoreSettings, store: ArticleStore): IndexReader {
     return createIndexReader(store, {
       articlePrefix: settings.prefix,
@@ -177,6 +230,15 @@ export class Application {
       now: () => this.nowMs(),
     });
   }
+}
+
+/** What an isolate knows of one store's partner definition. */
+interface KnownPartners {
+  /** In force until `expires` (milliseconds). */
+  definition: PartnerDefinition;
+  /** The last version that passed every check (the stand-in for an invalid file). */
+  lastValid: PartnerDefinition | null;
+  expires: number;
 }
 
 /** Identifies one bucket+prefix, so isolates serving several never mix their indexes. */

@@ -14,6 +14,19 @@ export type CacheVariant = "reader" | "browser";
 /** Every {@link CacheVariant}: a purge covers all of them. */
 export const CACHE_VARIANTS: readonly CacheVariant[] = ["reader", "browser"];
 
+/**
+ * The partner a document was made for: its id and the fingerprint of its
+ * terms (which covers its token hash, so a rotated token or changed terms
+ * never meet a document made under the old ones), and how its links are
+ * written (with the token in the path, or plain for a bearer header). Never
+ * the token itself: keys may appear in logs.
+ */
+export interface CachePartner {
+  id: string;
+  fingerprint: string;
+  links: "path" | "header";
+}
+
 /** What a cache key is for. */
 export interface CacheKeyOptions {
   /** Query parameters that change the document; all others (tracking parameters...) are dropped. */
@@ -21,6 +34,8 @@ export interface CacheKeyOptions {
   variant: CacheVariant;
   /** The long-lived copy served while the store is down (stale-if-error, RFC 5861 §4). */
   lastGood?: boolean;
+  /** The partner variant of the document (`url` is then its public URL, without the token prefix). */
+  partner?: CachePartner | null;
 }
 
 /**
@@ -37,6 +52,11 @@ export function cacheKey(url: string, options: CacheKeyOptions): string {
   }
   if (options.variant !== "reader") kept.set("__variant", options.variant);
   if (options.lastGood) kept.set("__last-good", "1");
+  if (options.partner) {
+    kept.set("__partner", options.partner.id);
+    kept.set("__terms", options.partner.fingerprint);
+    kept.set("__links", options.partner.links);
+  }
   parsed.search = kept.toString();
   parsed.hash = "";
   return parsed.toString();
@@ -46,6 +66,8 @@ export function cacheKey(url: string, options: CacheKeyOptions): string {
  * The keys to purge so that no variant of the document at `url` is served
  * from a cache any more. Last-good copies are kept on purpose: they are the
  * fallback for an outage, and are replaced by the next successful render.
+ * Partner variants are never in the edge cache (their responses are
+ * private), so there is nothing of theirs to purge there.
  */
 export function purgeKeys(url: string): string[] {
   return CACHE_VARIANTS.map((variant) => cacheKey(url, { variant }));

@@ -51,12 +51,21 @@ function libraryItem(format: XmlFormat, item: FeedItem, feedLanguage: string | u
   // RSS <description> and Atom <summary type="html"> hold HTML, so the plain-text summary is escaped:
   // text that merely looks like markup (an article quoting "<script>") stays text, and validators
   // do not take it for undeclared HTML in a text construct (RFC 4287 §3.1.1).
-  if (article.summary !== "") mapped.description = slots.html(escapeHtml(article.summary));
+  if (article.summary !== "") mapped.description = slots.html(plainTextHtml(article.summary));
   if (article.contentHtml !== "") mapped.content = slots.html(article.contentHtml);
   // RSS: Media RSS, as an item extension. Atom: an enclosure link, written by the patches.
   const image = leadImage(item);
   if (format === "rss" && image !== undefined) mapped.extensions = [...(mapped.extensions ?? []), mediaContentExtension(image, slots)];
   return mapped;
+}
+
+/**
+ * Plain text as HTML: escaped, and when blank lines divide it into several
+ * paragraphs (a partner's attribution after the summary), one `<p>` each.
+ */
+function plainTextHtml(text: string): string {
+  const paragraphs = text.split(/\n{2,}/);
+  return paragraphs.length === 1 ? escapeHtml(text) : paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join("");
 }
 
 /** Feed-level links, self first (its media type is the document's own), then the caller's links. */

@@ -3,11 +3,13 @@
  * source host) and monthly archives (RFC 5005), each in RSS 2.0, Atom 1.0 and
  * JSON Feed 1.1. One handler serves every scope and format: the feed to feed
  * readers, and to a browser navigating there an HTML page of the same feed
- * (`negotiation.ts` tells them apart).
+ * (`negotiation.ts` tells them apart). The public and partners alike: only
+ * the terms differ (`partners/terms.ts`).
  */
 import type { Context, Hono } from "hono";
 import type { Article } from "../article/model";
 import { isVisible } from "../article/parse";
+import { itemUnderTerms, releasedUnderTerms, topicAllowed, type FeedTerms } from "../partners/terms";
 import { itemGuid } from "../feed/guid";
 import { FEED_FORMATS, FEED_FORMAT_INFO, type FeedFormat } from "../feed/formats";
 import { renderFeed, type FeedDescriptor, type FeedItem, type FeedLink } from "../feed/render";
@@ -17,6 +19,7 @@ import { canonicalTopicSlug, isTopicSlug } from "../index/topics";
 import { feedVersions, renderFeedPage } from "../pages/feed-page";
 import { HttpError } from "./errors";
 import { feedVariant } from "./negotiation";
+import { termsOf } from "./partner-access";
 import { notFound, serve, type Representation } from "./representation";
 import { services, type AppEnv, type Services } from "./services";
 import { OPML_PATH, articlePath, feedPath, type FeedScope } from "../urls";
@@ -27,7 +30,7 @@ const MAX_LIMIT = 100;
 /** How long clients may keep the redirect from an alias of a topic (`www.`) to its canonical URL. */
 const REDIRECT_MAX_AGE = 86_400;
 
-/** Registers every feed route on `app`. */
+/** Registers every feed route on `app` (public paths; `app.ts` mounts them below the partner prefix too). */
 export function registerFeedRoutes(app: Hono<AppEnv>): void {
   for (const format of FEED_FORMATS) {
     const { file } = FEED_FORMAT_INFO[format];
@@ -40,6 +43,7 @@ export function registerFeedRoutes(app: Hono<AppEnv>): void {
         if (!isTopicSlug(slug)) notFound(TOPIC_KIND_INFO[topic].label);
         // Another spelling of the same topic (a source host with `www.`): one URL per topic, so one cache entry and one subscription.
         if (slug !== requested) return canonicalRedirect(c, feedPath({ kind: "topic", topic, slug }, format));
+        // A topic outside a partner's allowlist is answered like a topic that does not exist.
         return feedResponse(c, { kind: "topic", topic, slug }, format);
       });
     }
@@ -60,10 +64,17 @@ export function parseLimit(raw: string | undefined): number | null {
   return Number(raw);
 }
 
-/** A permanent redirect to `path` on this site, with the request's query string. */
+/**
+ * A permanent redirect to `path` on this site, with the request's query
+ * string; below a partner's path prefix it stays there (and is private, as
+ * everything a partner gets).
+ */
 function canonicalRedirect(c: Context<AppEnv>, path: string): Response {
   const { search } = new URL(c.req.url);
-  return new Response(null, { status: 301, headers: { Location: path + search, "Cache-Control": `public, max-age=${REDIRECT_MAX_AGE}` } });
+  const access = c.get("access");
+  const prefix = access?.kind === "partner" ? access.linkPrefix : "";
+  const audience = access?.kind === "partner" ? "private" : "public";
+  return new Response(null, { status: 301, headers: { Location: prefix + path + search, "Cache-Control": `${audience}, max-age=${REDIRECT_MAX_AGE}` } });
 }
 
 async function feedResponse(c: Context<AppEnv>, scope: FeedScope, format: FeedFormat): Promise<Response> {
@@ -73,8 +84,9 @@ async function feedResponse(c: Context<AppEnv>, scope: FeedScope, format: FeedFo
     c,
     async () => {
       const svc = services(c);
-      const built = await buildScopeFeed(svc, scope, format, limit);
-      return variant === "page" ? feedPage(svc, built) : feedDocument(built);
+      const terms = termsOf(c, svc);
+      const built = await buildScopeFeed(svc, terms, scope, format, limit);
+      return variant === "page" ? feedPage(svc, terms, built) : feedDocument(built);
     },
     // The feed is what the URL names (the `reader` variant); the page for browsers is cached apart.
     { significantParams: ["limit"], varyOnAccept: true, variant: variant === "page" ? "browser" : "reader" },
@@ -90,14 +102,16 @@ interface ScopeView {
   builtAt: string;
 }
 
-async function loadScope(svc: Services, scope: FeedScope): Promise<ScopeView> {
+async function loadScope(svc: Services, terms: FeedTerms, scope: FeedScope): Promise<ScopeView> {
   const head = await svc.app.indexHead(svc);
   const siteTitle = svc.config.feed.title;
   const months = head.months.map((entry) => entry.month);
   switch (scope.kind) {
     case "main":
-      return { title: siteTitle, articles: head.items, months, builtAt: head.builtAt };
+      return { title: siteTitle, articles: terms.topics === null ? head.items : await allowedTopicsItems(svc, terms), months, builtAt: head.builtAt };
     case "topic": {
+      // A topic outside a partner's allowlist is answered like a topic that does not exist.
+      if (!topicAllowed(terms, scope.topic, scope.slug)) notFound(`${TOPIC_KIND_INFO[scope.topic].label} "${scope.slug}"`);
       const page = await svc.index.topic(scope.topic, scope.slug);
       if (!page) notFound(`${TOPIC_KIND_INFO[scope.topic].label} "${scope.slug}"`);
       return { title: `${siteTitle}: ${TOPIC_KIND_INFO[scope.topic].label} ${page.name}`, articles: page.items, months, builtAt: head.builtAt };
@@ -122,39 +136,54 @@ interface ScopeFeed {
   maxAge: Representation["maxAge"];
 }
 
-async function buildScopeFeed(svc: Services, scope: FeedScope, format: FeedFormat, limit: number | null): Promise<ScopeFeed> {
-  const view = await loadScope(svc, scope);
+/**
+ * The main feed under a topic allowlist: the allowed topics' pages merged
+ * (one read each, shared with their own feeds), so the feed shows the newest
+ * articles in any allowed topic, as far back as each topic page reaches.
+ */
+async function allowedTopicsItems(svc: Services, terms: FeedTerms): Promise<Article[]> {
+  const pages = await Promise.all((terms.topics ?? []).map((rule) => svc.index.topic(rule.kind, rule.slug)));
+  const byId = new Map<string, Article>();
+  for (const page of pages) for (const article of page?.items ?? []) if (!byId.has(article.id)) byId.set(article.id, article);
+  // The index's own order: published descending, id ascending for ties.
+  return [...byId.values()].sort((a, b) => (a.published === b.published ? (a.id < b.id ? -1 : 1) : a.published < b.published ? 1 : -1));
+}
+
+async function buildScopeFeed(svc: Services, terms: FeedTerms, scope: FeedScope, format: FeedFormat, limit: number | null): Promise<ScopeFeed> {
+  const view = await loadScope(svc, terms, scope);
   const { feed } = svc.config;
   const now = svc.app.clock();
-  const visible = view.articles.filter((article) => isVisible(article, now));
   // A topic or month whose articles are all embargoed does not exist yet: its name must not leak.
-  if (scope.kind !== "main" && visible.length === 0) {
+  // Whether it exists is the public's view; a partner's terms may then leave it empty.
+  if (scope.kind !== "main" && !view.articles.some((article) => isVisible(article, now))) {
     notFound(scope.kind === "topic" ? `${TOPIC_KIND_INFO[scope.topic].label} "${scope.slug}"` : `Archive ${scope.month}`);
   }
+  const visible = view.articles.filter((article) => releasedUnderTerms(article, now, terms));
   // An archive document is complete by default (RFC 5005 §4); live feeds show the newest `limit`.
   const shown = visible.slice(0, limit ?? (scope.kind === "archive" ? visible.length : feed.limit));
   const updated = newestUpdate(shown) ?? view.builtAt;
   const closedArchive = scope.kind === "archive" && isMonthOver(scope.month, now);
   const neighbours = archiveNeighbours(scope, view.months);
 
-  const selfUrl = feed.siteUrl + feedPath(scope, format) + (limit === null ? "" : `?limit=${limit}`);
+  const selfUrl = terms.linkBase + feedPath(scope, format) + (limit === null ? "" : `?limit=${limit}`);
   // No XSLT stylesheet is named any more: browsers get the HTML page instead (`/feed.xsl` stays for old copies).
   const descriptor: FeedDescriptor = {
-    id: feed.siteUrl + feedPath(scope, format),
+    // A partner's feed is a feed of its own, whichever way its token comes and however often it is rotated.
+    id: terms.partner ? itemGuid(feed.guidAuthority, `partners/${terms.partner.id}${feedPath(scope, format)}`) : feed.siteUrl + feedPath(scope, format),
     title: view.title,
     description: feed.description,
     author: feed.author,
     language: scope.kind === "topic" && scope.topic === "languages" ? scope.slug : feed.language,
     siteUrl: feed.siteUrl,
     selfUrl,
-    links: feedLinks(feed.siteUrl, scope, format, neighbours),
+    links: feedLinks(terms.linkBase, scope, format, neighbours),
     updated,
     ...(scope.kind === "archive" ? { archive: closedArchive } : {}),
   };
   const items: FeedItem[] = shown.map((article) => ({
-    article,
+    article: itemUnderTerms(article, terms),
     guid: itemGuid(feed.guidAuthority, article.id),
-    link: article.sourceUrl ?? feed.siteUrl + articlePath(article.id),
+    link: article.sourceUrl ?? terms.linkBase + articlePath(article.id),
   }));
   return { scope, format, descriptor, items, neighbours, updated, maxAge: closedArchive ? "immutable" : svc.config.cacheMaxAgeSeconds };
 }
@@ -169,21 +198,27 @@ function feedDocument(built: ScopeFeed): Representation {
   };
 }
 
-/** The same feed as an HTML page, for a person's browser. */
-function feedPage(svc: Services, built: ScopeFeed): Representation {
+/**
+ * The same feed as an HTML page, for a person's browser. A partner's page
+ * links its feeds, archives and article pages below its own prefix, like its
+ * feed documents; the home page and the catalogue are the public ones.
+ */
+function feedPage(svc: Services, terms: FeedTerms, built: ScopeFeed): Representation {
   const { siteUrl, title } = svc.config.feed;
-  const archivePage = (month: string): { month: string; url: string } => ({ month, url: feedPath({ kind: "archive", month }, built.format) });
+  // The public page links within the site by path; a partner's keeps its prefix (an absolute base).
+  const within = terms.partner ? terms.linkBase : "";
+  const archivePage = (month: string): { month: string; url: string } => ({ month, url: within + feedPath({ kind: "archive", month }, built.format) });
   return {
     body: renderFeedPage({
       feed: built.descriptor,
       items: built.items,
       format: built.format,
-      feedUrl: built.descriptor.id,
-      versions: feedVersions((format) => siteUrl + feedPath(built.scope, format)),
+      feedUrl: terms.linkBase + feedPath(built.scope, built.format),
+      versions: feedVersions((format) => terms.linkBase + feedPath(built.scope, format)),
       siteTitle: title,
       homeUrl: `${siteUrl}/`,
       opmlUrl: siteUrl + OPML_PATH,
-      articleUrl: (article) => articlePath(article.id),
+      articleUrl: (article) => within + articlePath(article.id),
       older: built.neighbours.older === undefined ? undefined : archivePage(built.neighbours.older),
       newer: built.neighbours.newer === undefined ? undefined : archivePage(built.neighbours.newer),
     }),
@@ -214,16 +249,16 @@ function archiveNeighbours(scope: FeedScope, months: readonly string[]): Archive
   };
 }
 
-/** rel=alternate for the other formats, and the RFC 5005 archive links of the scope. */
-function feedLinks(siteUrl: string, scope: FeedScope, format: FeedFormat, neighbours: ArchiveNeighbours): FeedLink[] {
+/** rel=alternate for the other formats, and the RFC 5005 archive links of the scope, below `linkBase`. */
+function feedLinks(linkBase: string, scope: FeedScope, format: FeedFormat, neighbours: ArchiveNeighbours): FeedLink[] {
   const links: FeedLink[] = FEED_FORMATS.filter((other) => other !== format).map((other) => ({
     rel: "alternate",
-    href: siteUrl + feedPath(scope, other),
+    href: linkBase + feedPath(scope, other),
     type: FEED_FORMAT_INFO[other].mediaType,
   }));
-  const archive = (month: string): string => siteUrl + feedPath({ kind: "archive", month }, format);
+  const archive = (month: string): string => linkBase + feedPath({ kind: "archive", month }, format);
   if (scope.kind === "archive") {
-    links.push({ rel: "current", href: siteUrl + feedPath({ kind: "main" }, format) });
+    links.push({ rel: "current", href: linkBase + feedPath({ kind: "main" }, format) });
     if (neighbours.newer) links.push({ rel: "next-archive", href: archive(neighbours.newer) });
   }
   if (neighbours.older) {

@@ -15,7 +15,9 @@ import { renderHomePage, type MainFeed, type Topic } from "../pages/home";
 import { renderOpml } from "../pages/opml";
 import { notFound, serve, type Representation } from "./representation";
 import { services, type AppEnv, type Services } from "./services";
-import { OPML_PATH, STYLESHEET_PATH, feedPath } from "../urls";
+import { termsOf } from "./partner-access";
+import { pageUnderTerms, releasedUnderTerms } from "../partners/terms";
+import { OPML_PATH, STYLESHEET_PATH, articlePath, feedPath } from "../urls";
 
 const HTML = "text/html; charset=utf-8";
 /** Latest articles listed on the home page. */
@@ -23,20 +25,27 @@ const HOME_ARTICLES = 20;
 /** A stylesheet changes only with a deployment. */
 const STYLESHEET_MAX_AGE = 86_400;
 
-/** Registers the page routes on `app`. */
+/** Registers the page routes on `app`, but the article pages ({@link registerArticlePageRoute}). */
 export function registerPageRoutes(app: Hono<AppEnv>): void {
   app.get("/", (c) => serve(c, () => homePage(services(c))));
-  app.get("/articles/:id", (c) => serve(c, () => articlePage(c, services(c), c.req.param("id"))));
   app.get(OPML_PATH, (c) => serve(c, () => opmlCatalogue(services(c))));
   app.get(STYLESHEET_PATH, (c) =>
     serve(c, async () => ({ body: FEED_STYLESHEET_XSL, contentType: "text/xsl; charset=utf-8", lastModified: null, maxAge: STYLESHEET_MAX_AGE })),
   );
 }
 
-/** The three main feeds, as pages announce them (autodiscovery). */
-function mainFeeds(svc: Services): MainFeed[] {
-  const { siteUrl, title } = svc.config.feed;
-  return FEED_FORMATS.map((format) => ({ format, url: siteUrl + feedPath({ kind: "main" }, format), title: `${title} (${FEED_FORMAT_INFO[format].label})` }));
+/**
+ * Registers the article pages on `app` (public paths; `app.ts` mounts them
+ * below the partner prefix too, since a partner feed's items link there).
+ */
+export function registerArticlePageRoute(app: Hono<AppEnv>): void {
+  app.get("/articles/:id", (c) => serve(c, () => articlePage(c, services(c), c.req.param("id"))));
+}
+
+/** The three main feeds, as pages announce them (autodiscovery), below `linkBase` (default the site). */
+function mainFeeds(svc: Services, linkBase: string = svc.config.feed.siteUrl): MainFeed[] {
+  const { title } = svc.config.feed;
+  return FEED_FORMATS.map((format) => ({ format, url: linkBase + feedPath({ kind: "main" }, format), title: `${title} (${FEED_FORMAT_INFO[format].label})` }));
 }
 
 /** The format the OPML catalogue lists each feed in: RSS, which every reader reads. */
@@ -72,18 +81,29 @@ async function homePage(svc: Services): Promise<Representation> {
   };
 }
 
+/**
+ * One article's page. The public page always shows the whole article: it is
+ * where summary feeds (PUBLIC_CONTENT=summary) send their readers. A
+ * partner's page keeps to the partner's terms (delay, topics, summary,
+ * attribution); an article they withhold is answered like one that does not
+ * exist, and the canonical URL is the public page.
+ */
 async function articlePage(c: Context<AppEnv>, svc: Services, id: string): Promise<Representation> {
   // The newest articles are in the head, which most requests have read already; older ones cost one read.
   const head = await svc.app.indexHead(svc);
   const article = head.items.find((item) => item.id === id) ?? (await svc.index.article(id));
-  if (!article || !isVisible(article, svc.app.clock())) notFound(`Article "${id}"`);
+  const now = svc.app.clock();
+  if (!article || !isVisible(article, now)) notFound(`Article "${id}"`);
+  const partner = c.get("access")?.kind === "partner" ? termsOf(c, svc) : null;
+  if (partner && !releasedUnderTerms(article, now, partner)) notFound(`Article "${id}"`);
+  const publicPage = svc.config.feed.siteUrl + articlePath(article.id);
   return {
     body: renderArticlePage({
-      article,
+      article: partner ? pageUnderTerms(article, partner, article.sourceUrl ?? publicPage) : article,
       siteTitle: svc.config.feed.title,
       homeUrl: `${svc.config.feed.siteUrl}/`,
-      feeds: mainFeeds(svc),
-      canonicalUrl: svc.config.feed.siteUrl + new URL(c.req.url).pathname,
+      feeds: mainFeeds(svc, partner?.linkBase),
+      canonicalUrl: partner ? publicPage : svc.config.feed.siteUrl + new URL(c.req.url).pathname,
       publisherName: svc.config.feed.author,
       siteUrl: `${svc.config.feed.siteUrl}/`,
     }),

@@ -9,6 +9,7 @@ import { cacheKey, type CacheVariant } from "../app/cache-keys";
 import { StoreError } from "../store/store";
 import { NOT_MODIFIED_HEADERS, entityTag, isNotModified } from "./conditional";
 import { HttpError } from "./errors";
+import { documentIdentity } from "./partner-access";
 import { serverTiming, type ResponseCost } from "./server-timing";
 import type { AppEnv } from "./services";
 
@@ -42,16 +43,24 @@ const STALE_WHILE_REVALIDATE_SECONDS = 600;
 const STALE_IF_ERROR_SECONDS = 86_400;
 const ONE_YEAR_SECONDS = 31_536_000;
 
-/** Cache-Control for a representation. */
-export function cacheControl(maxAge: Representation["maxAge"]): string {
-  if (maxAge === "immutable") return `public, max-age=${ONE_YEAR_SECONDS}, immutable`;
-  return `public, max-age=${maxAge}, stale-while-revalidate=${STALE_WHILE_REVALIDATE_SECONDS}, stale-if-error=${STALE_IF_ERROR_SECONDS}`;
+/**
+ * Cache-Control for a representation. A partner's documents are `private`
+ * (RFC 9111 §5.2.2.7): only the partner's own client may keep them, never a
+ * shared cache that would hand them to someone else.
+ */
+export function cacheControl(maxAge: Representation["maxAge"], audience: "public" | "private" = "public"): string {
+  if (maxAge === "immutable") return `${audience}, max-age=${ONE_YEAR_SECONDS}, immutable`;
+  return `${audience}, max-age=${maxAge}, stale-while-revalidate=${STALE_WHILE_REVALIDATE_SECONDS}, stale-if-error=${STALE_IF_ERROR_SECONDS}`;
 }
 
 /**
  * Answers `c` with the document `render` produces, going through the edge
  * cache and answering conditional requests. When rendering fails because the
  * store is down, the last good copy is served instead (or 503 when there is none).
+ *
+ * A partner's documents are kept in isolate memory under their partner
+ * variant (id and terms fingerprint, never the token) and never in the
+ * shared edge cache.
  */
 export async function serve(
   c: Context<AppEnv>,
@@ -59,10 +68,11 @@ export async function serve(
   options: ServeOptions = {},
 ): Promise<Response> {
   const app = c.get("app");
-  const cache = app.edgeCache;
+  const document = documentIdentity(c);
+  const cache = document.partner ? null : app.edgeCache;
   const variant: CacheVariant = options.variant ?? "reader";
   const significantParams = options.significantParams ?? [];
-  const key = cacheKey(c.req.url, { significantParams, variant });
+  const key = cacheKey(document.url, { significantParams, variant, partner: document.partner });
   const noCost = { reads: 0, writes: 0, durationMs: 0 };
 
   const inMemory = app.documents.get(key, app.nowMs());
@@ -75,7 +85,7 @@ export async function serve(
   try {
     const started = performance.now();
     representation = await render();
-    response = await toResponse(representation, options.varyOnAccept === true);
+    response = await toResponse(representation, options.varyOnAccept === true, document.partner ? "private" : "public");
     // Time not spent waiting for the store was spent building the document.
     const store = storeMeter(c);
     const renderMs = Math.max(0, performance.now() - started - store.durationMs);
@@ -83,7 +93,7 @@ export async function serve(
     response.headers.set("Server-Timing", serverTiming(cost));
   } catch (error) {
     if (!(error instanceof StoreError) || !cache) throw error;
-    const lastGood = await cache.match(cacheKey(c.req.url, { significantParams, variant, lastGood: true }));
+    const lastGood = await cache.match(cacheKey(document.url, { significantParams, variant, lastGood: true }));
     if (!lastGood) throw error;
     console.error(`serving the last good copy of ${key}: ${error.message}`);
     return answer(c, lastGood, { store: storeMeter(c), renderMs: null, cache: "stale" });
@@ -99,7 +109,7 @@ export async function serve(
     const forCache = response.clone();
     const forOutages = new Response(response.clone().body, response);
     forOutages.headers.set("Cache-Control", `public, max-age=${STALE_IF_ERROR_SECONDS}`);
-    const lastGoodKey = cacheKey(c.req.url, { significantParams, variant, lastGood: true });
+    const lastGoodKey = cacheKey(document.url, { significantParams, variant, lastGood: true });
     c.executionCtx.waitUntil(Promise.all([cache.put(key, forCache), cache.put(lastGoodKey, forOutages)]));
   }
   return answer(c, response, null);
@@ -114,11 +124,11 @@ function storeMeter(c: Context<AppEnv>): ResponseCost["store"] {
   return c.get("services")?.store.meter ?? { reads: 0, writes: 0, durationMs: 0 };
 }
 
-async function toResponse(representation: Representation, varyOnAccept: boolean): Promise<Response> {
+async function toResponse(representation: Representation, varyOnAccept: boolean, audience: "public" | "private"): Promise<Response> {
   const headers = new Headers({
     "Content-Type": representation.contentType,
     ETag: await entityTag(representation.body),
-    "Cache-Control": cacheControl(representation.maxAge),
+    "Cache-Control": cacheControl(representation.maxAge, audience),
   });
   if (representation.lastModified) headers.set("Last-Modified", representation.lastModified.toUTCString());
   if (varyOnAccept) headers.set("Vary", "Accept");

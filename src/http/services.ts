@@ -6,13 +6,16 @@
 import type { Context } from "hono";
 import type { Application, Services } from "../app/application";
 import type { Env } from "../config";
+import type { PartnerBindings } from "../partners/usage";
+import type { Access } from "./partner-access";
 
 export type { Services } from "../app/application";
 
 /** Hono's type parameters for this app. */
 export interface AppEnv {
-  Bindings: Env;
-  Variables: { app: Application; services?: Services };
+  Bindings: Env & PartnerBindings;
+  /** `access` is set on feed and article page routes only (see `partner-access.ts`). */
+  Variables: { app: Application; services?: Services; access?: Access };
 }
 
 /** The request's services. @throws {ConfigError} when the configuration is incomplete. */

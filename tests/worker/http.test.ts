@@ -36,17 +36,17 @@ describe("feed responses", () => {
     expect((await response.text()).length).toBeGreaterThan(500);
   });
 
-  it("gives a browser navigating to a feed URL an HTML page, cached apart from the feed (Vary: Accept)", async () => {
+  it("gives a browser navigating to a feed URL an HTML page, cached apart from the feed (Vary: Accept; Authorization for partner tokens)", async () => {
     for (const [path, type] of FEEDS) {
       const browser = await call(path, { headers: { Accept: BROWSER_ACCEPT } }, env);
       expect(browser.headers.get("Content-Type"), path).toBe("text/html; charset=utf-8");
-      expect(browser.headers.get("Vary"), path).toBe("Accept");
+      expect(browser.headers.get("Vary"), path).toBe("Accept, Authorization");
       const page = await browser.text();
       expect(page, path).toMatch(/^<!doctype html>/);
       // Asked right after the page, a feed reader still gets the feed, with its own validator.
       const reader = await call(path, {}, env);
       expect(reader.headers.get("Content-Type"), path).toBe(type);
-      expect(reader.headers.get("Vary"), path).toBe("Accept");
+      expect(reader.headers.get("Vary"), path).toBe("Accept, Authorization");
       expect(reader.headers.get("ETag")).not.toBe(browser.headers.get("ETag"));
       expect(await reader.text()).not.toBe(page);
     }
@@ -56,7 +56,7 @@ describe("feed responses", () => {
     for (const [path, type] of FEEDS) {
       const response = await call(path, accept === undefined ? {} : { headers: { Accept: accept } }, env);
       expect(response.headers.get("Content-Type"), path).toBe(type);
-      expect(response.headers.get("Vary"), path).toBe("Accept");
+      expect(response.headers.get("Vary"), path).toBe("Accept, Authorization");
     }
   });
 
@@ -64,7 +64,7 @@ describe("feed responses", () => {
     const page = await call("/atom.xml", { headers: { Accept: BROWSER_ACCEPT } }, env);
     const again = await call("/atom.xml", { headers: { Accept: BROWSER_ACCEPT, "If-None-Match": page.headers.get("ETag") ?? "" } }, env);
     expect(again.status).toBe(304);
-    expect(again.headers.get("Vary")).toBe("Accept");
+    expect(again.headers.get("Vary")).toBe("Accept, Authorization");
   });
 
   it("takes max-age from CACHE_MAX_AGE", async () => {
