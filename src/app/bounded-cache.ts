@@ -79,6 +79,11 @@ export class BoundedCache<V> {
     for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.delete(key);
   }
 
+  /** The keys held now, expired or not (for diagnostics and tests). */
+  keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
   /** Number of entries and their total weight, for tests and the benchmark. */
   get size(): { entries: number; weight: number } {
     return { entries: this.entries.size, weight: this.totalWeight };
