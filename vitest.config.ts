@@ -18,7 +18,16 @@ export default defineConfig({
       },
       {
         // The Worker inside workerd, against a real S3-protocol server on loopback.
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            // The optional partner bindings (README "Giving a partner a feed"), as a deployment would configure them.
+            miniflare: {
+              ratelimits: { PARTNER_RATE_LIMIT_2: { simple: { limit: 2, period: 60 } } },
+              analyticsEngineDatasets: { PARTNER_USAGE: { dataset: "partner_usage" } },
+            },
+          }),
+        ],
         resolve: { alias: { "@aws-sdk/xml-builder": xmlBuilderCjs } },
         test: {
           name: "worker",

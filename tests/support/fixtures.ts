@@ -20,6 +20,8 @@ export const TEST_BUCKETS = {
   mutable: "mutable",
   /** Articles whose topics have no natural URL: odd source hosts, tags without Latin letters. */
   oddTopics: "odd-topics",
+  /** Empty at start: the partner feed tests write their articles and `_partners.yaml` in it. */
+  partners: "partners",
 } as const;
 
 export type TestBucket = keyof typeof TEST_BUCKETS;
