@@ -2,7 +2,9 @@
  * `npm start`: the whole service on this machine, offline. Starts a local
  * S3-protocol server on loopback with a temporary directory, uploads the
  * article folder, builds the index, and runs the Worker in workerd
- * (`wrangler dev`) pointed at that bucket. Ctrl-C stops everything.
+ * (`wrangler dev`) pointed at that bucket. Ctrl-C stops everything. A valid
+ * `_partners.yaml` at the top of the folder is uploaded too, and the line to
+ * point `npm run partners` at the local bucket is printed.
  *
  *   ARTICLES_DIR  folder of raw articles (default ./articles)
  *   PORT          port of the Worker (default 8787)
@@ -20,6 +22,7 @@ import { rebuildIndex } from "../src/index/build";
 import { createS3Store } from "../src/store/s3";
 import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from "./lib/local-s3";
 import { uploadFolder } from "./lib/upload";
+import { formatPartnersReport, publishPartners, readLocalPartners } from "./lib/partners-file";
 
 const BUCKET = "articles";
 /** wrangler's own entry point, run with this Node: no npx/npm layers between us and the Worker's process group. */
@@ -73,8 +76,11 @@ async function main(): Promise<void> {
   s3 = await startLocalS3({ buckets: [BUCKET] });
   const store = createS3Store({ endpoint: s3.endpoint, region: "us-east-1", bucket: BUCKET, forcePathStyle: true, ...LOCAL_S3_CREDENTIALS });
   const keys = await uploadFolder(store, articlesDir, "");
+  const partnersFile = await readLocalPartners(articlesDir);
+  const partners = partnersFile ? await publishPartners(store, "", partnersFile) : null;
   const report = await rebuildIndex(store, { articlePrefix: "", defaultLanguage: process.env.FEED_LANGUAGE || "en" });
   console.log(`local S3 server ${s3.endpoint}: ${keys.length} files uploaded from ${articlesDir}`);
+  if (partners) console.log(formatPartnersReport(partners).join("\n"));
   console.log(`index: ${report.parsed} articles parsed, ${report.skipped.length} skipped`);
   for (const { key, reason } of report.skipped) console.log(`  skipped ${key}: ${reason}`);
 
@@ -111,6 +117,9 @@ async function main(): Promise<void> {
   await waitForWorker(`${base}/rss.xml`);
   console.log(`\nThe feed service runs on ${base}:`);
   for (const path of ["/", "/rss.xml", "/atom.xml", "/feed.json", "/opml.xml"]) console.log(`  ${base}${path}`);
+  // The local bucket's port changes with every start: this is how the command-line tools reach it.
+  const localBucket = `S3_ENDPOINT=${s3.endpoint} S3_REGION=us-east-1 S3_BUCKET=${BUCKET} S3_PREFIX= S3_ACCESS_KEY_ID=${LOCAL_S3_CREDENTIALS.accessKeyId} S3_SECRET_ACCESS_KEY=${LOCAL_S3_CREDENTIALS.secretAccessKey} SITE_URL=${vars.SITE_URL}`;
+  console.log(`Partner feeds of this local service (changes apply within INDEX_TTL):\n  ${localBucket} npm run partners -- list`);
   console.log("Press Ctrl-C to stop.");
 }
 

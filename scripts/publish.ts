@@ -6,8 +6,11 @@
  * from the Worker's variables (S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID...) in
  * the environment or in `./.dev.vars`.
  *
+ * A `_partners.yaml` at the top of the folder is uploaded too when it is
+ * valid; an invalid one is reported with line numbers and left out.
+ *
  * Exit codes: 0 success (skipped files are warnings), 1 store failure,
- * 2 usage or configuration error.
+ * 2 usage or configuration error (an invalid `_partners.yaml` included).
  */
 import "./lib/quiet-sdk-notice";
 import { stat } from "node:fs/promises";
@@ -24,6 +27,7 @@ import { formatPublishReport } from "./lib/publish-report";
 const USAGE = `Usage: npm run publish -- <folder> [--dry-run] [--prefix <p/>] [--lang <tag>]
 
 Uploads the changed articles of <folder> to the bucket and rebuilds the index.
+A valid _partners.yaml at the top of <folder> is uploaded as well.
 
   --dry-run        lint and compare only: nothing is written to the bucket
   --prefix <p/>    key prefix of the articles (default: S3_PREFIX)
@@ -82,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
     onStepEnd: (step) => bars.get(step)?.finish(),
   });
   console.log(formatPublishReport(report).join("\n"));
-  return 0;
+  return report.partners?.status === "invalid" ? 2 : 0;
 }
 
 main(process.argv.slice(2)).then(

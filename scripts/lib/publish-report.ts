@@ -4,6 +4,7 @@
  * bucket.
  */
 import type { PublishReport } from "./publish";
+import { formatPartnersReport } from "./partners-file";
 
 /** At most this many keys are listed per section; the rest is counted. */
 const MAX_LISTED = 20;
@@ -42,6 +43,7 @@ export function formatPublishReport(report: PublishReport): string[] {
       );
     }
   }
+  if (report.partners) lines.push(...formatPartnersReport(report.partners));
   lines.push(
     `Store: ${report.store.reads} reads, ${report.store.writes} writes; duration ${(report.durationMs / 1000).toFixed(2)} s.`,
   );

@@ -14,6 +14,8 @@ import { mapLimit } from "../../src/store/concurrency";
 import { etagMatches, md5Hex } from "./content-hash";
 import { lintFiles, type LintInput, type LintReport } from "./lint";
 import { articleMetadata, listFiles } from "./upload";
+import { publishPartners, readLocalPartners, type PartnersFileReport } from "./partners-file";
+import { PARTNERS_FILE } from "../../src/partners/definition";
 
 /** Options of {@link publish}. */
 export interface PublishOptions {
@@ -51,6 +53,8 @@ export interface PublishReport {
   lint: LintReport;
   /** The rebuild's report; null in a dry run. */
   index: RebuildReport | null;
+  /** What became of the folder's `_partners.yaml`; null when it has none. */
+  partners: PartnersFileReport | null;
   /** Every store request of the run: listing, uploads and the rebuild. */
   store: StoreMeter;
   durationMs: number;
@@ -79,6 +83,7 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
   const stepEnd = options.onStepEnd ?? (() => {});
 
   const files = await listFiles(options.folder);
+  const partnersFile = await readLocalPartners(options.folder);
   // Listing the bucket does not depend on the local files: start it now, check it after reading.
   // The index folder holds about as many objects as there are articles and none of them is ours.
   const listing = store.list(options.prefix, { skipPrefix: indexKeys(options.prefix).folder });
@@ -107,10 +112,20 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
     unchanged: locals.length - changed.length,
     lint,
     index: null,
+    partners: null,
     store: store.meter,
     durationMs: 0,
   };
-  if (report.dryRun) return finish(report, started);
+  // The partner file goes up only when valid (the Worker would ignore an invalid one, and keep the last valid).
+  const publishPartnersFile = async (): Promise<void> => {
+    if (!partnersFile) return;
+    const unchanged = etagMatches(etags.get(options.prefix + PARTNERS_FILE) ?? "", md5Hex(new TextEncoder().encode(partnersFile.text)));
+    report.partners = await publishPartners(store, options.prefix, partnersFile, { unchanged, dryRun: report.dryRun });
+  };
+  if (report.dryRun) {
+    await publishPartnersFile();
+    return finish(report, started);
+  }
 
   let uploaded = 0;
   await mapLimit(changed, concurrency, async (local) => {
@@ -120,6 +135,7 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
     progress("upload", ++uploaded, changed.length);
   });
   stepEnd("upload");
+  await publishPartnersFile();
 
   report.index = await rebuildIndex(store, {
     articlePrefix: options.prefix,
