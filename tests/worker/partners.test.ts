@@ -29,6 +29,7 @@ const TOKENS = {
 const ALL_TOKENS = Object.values(TOKENS);
 
 const ATTRIBUTION = "Mit freundlicher Genehmigung von News";
+const BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
 /** Articles with dates relative to TEST_NOW (2026-12-01T12:00Z), languages, tags and sources of their own. */
 const ARTICLES: Record<string, string> = {
@@ -147,6 +148,30 @@ describe("a partner with its token in the path", () => {
       expect(other.status, path).toBe(200);
       expect(other.headers.get("Cache-Control"), path).toMatch(/^private, /);
     }
+  });
+
+  it("gets, in a browser, the feed's page with links below its prefix, on its terms", async () => {
+    const worker = isolate();
+    const prefix = `${SITE}/p/${TOKENS.summary}`;
+    const response = await call(`/p/${TOKENS.summary}/rss.xml`, { headers: { Accept: BROWSER_ACCEPT } }, envWith(), worker);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+    expect(response.headers.get("Cache-Control")).toMatch(/^private, /);
+    const page = await response.text();
+    expect(page).toContain(`href="${prefix}/articles/b-stadion"`);
+    expect(page).toContain(`href="${prefix}/atom.xml"`);
+    expect(page).not.toContain("Full text of");
+    expect(page).not.toContain("Port traffic grows");
+    // The reader's feed at the same URL is cached apart from the page.
+    const feed = await call(`/p/${TOKENS.summary}/rss.xml`, {}, envWith(), worker);
+    expect(feed.headers.get("Content-Type")).toBe("application/rss+xml; charset=utf-8");
+  });
+
+  it("is redirected from another spelling of a topic to its canonical URL below the prefix", async () => {
+    const response = await call(`/p/${TOKENS.full}/sources/www.hafen.example.de/rss.xml?limit=3`, {}, envWith(), isolate());
+    expect(response.status).toBe(301);
+    expect(response.headers.get("Location")).toBe(`/p/${TOKENS.full}/sources/hafen.example.de/rss.xml?limit=3`);
+    expect(response.headers.get("Cache-Control")).toMatch(/^private, /);
   });
 
   it("gets 304 for a document it has, like the public", async () => {

@@ -174,7 +174,9 @@ describe("parseTopicRule", () => {
     expect(parseTopicRule("authors/thanh-hang")).toEqual({ kind: "authors", slug: "thanh-hang" });
     expect(parseTopicRule("lang/de")).toEqual({ kind: "languages", slug: "de" });
     expect(parseTopicRule("sources/sggp.org.vn")).toEqual({ kind: "sources", slug: "sggp.org.vn" });
+    expect(parseTopicRule("sources/www.example.es")).toEqual({ kind: "sources", slug: "example.es" });
     expect(parseTopicRule("languages/de")).toBeNull();
+    expect(parseTopicRule("tags/Energie")).toBeNull();
     expect(parseTopicRule("tags/")).toBeNull();
     expect(parseTopicRule("tags/a/b")).toBeNull();
   });
