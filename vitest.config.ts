@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { LOCAL_S3_CREDENTIALS, QUEUE_BUCKET, QUEUE_PRODUCER_BINDING, QUEUE_SITE_URL } from "./tests/support/fixtures";
 
 /** Same fix as wrangler.toml's [alias]: the SDK's browser XML parser needs DOMParser, which workerd lacks. */
 const xmlBuilderCjs = fileURLToPath(new URL("./node_modules/@aws-sdk/xml-builder/dist-cjs/index.js", import.meta.url));
@@ -18,15 +19,30 @@ export default defineConfig({
       },
       {
         // The Worker inside workerd, against a real S3-protocol server on loopback.
+        // A function, so that the S3 endpoint of the global setup reaches the
+        // bindings of the Worker under test (`main`). It consumes the change
+        // queue (wrangler.toml's optional `[[queues.consumers]]`, declared here):
+        // a test sends through a producer binding, and the real local queue
+        // delivers to the Worker's queue() handler.
         plugins: [
-          cloudflareTest({
+          cloudflareTest(({ inject }) => ({
             wrangler: { configPath: "./wrangler.toml" },
-            // The optional partner bindings (README "Giving a partner a feed"), as a deployment would configure them.
             miniflare: {
+              // The optional partner bindings (README "Giving a partner a feed"), as a deployment would configure them.
               ratelimits: { PARTNER_RATE_LIMIT_2: { simple: { limit: 2, period: 60 } } },
               analyticsEngineDatasets: { PARTNER_USAGE: { dataset: "partner_usage" } },
+              bindings: {
+                S3_ENDPOINT: inject("s3Endpoint"),
+                S3_REGION: "us-east-1",
+                S3_BUCKET: QUEUE_BUCKET,
+                S3_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+                S3_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+                SITE_URL: QUEUE_SITE_URL,
+              },
+              queueProducers: { [QUEUE_PRODUCER_BINDING]: { queueName: "feed-changes" } },
+              queueConsumers: { "feed-changes": { maxBatchSize: 10, maxBatchTimeout: 0.05, maxRetries: 10 } },
             },
-          }),
+          })),
         ],
         resolve: { alias: { "@aws-sdk/xml-builder": xmlBuilderCjs } },
         test: {

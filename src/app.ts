@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import type { Application } from "./app/application";
 import { registerAdminRoutes } from "./http/admin-routes";
+import { registerChangeRoutes } from "./http/change-routes";
 import { errorResponse } from "./http/errors";
 import { registerFeedRoutes } from "./http/feed-routes";
 import { registerArticlePageRoute, registerPageRoutes } from "./http/page-routes";
@@ -65,6 +66,7 @@ export function createApp(application: Application): Hono<AppEnv> {
   app.route(PARTNER_ROUTE_PREFIX, partnerCapable);
   registerPageRoutes(app);
   registerAdminRoutes(app);
+  registerChangeRoutes(app);
 
   // A wrong or revoked token gets this very response too (partner-access.ts).
   app.notFound((c) => c.text("Not found.\n", 404));

@@ -1,10 +1,13 @@
 /**
  * The Worker's handlers over one {@link Application}: HTTP requests go to the
  * Hono app; the cron trigger (wrangler.toml `[triggers]`) brings the index up
- * to date. Each handler only adapts its input to the application layer.
+ * to date; the queue consumer (wrangler.toml `[[queues.consumers]]`, optional)
+ * applies R2 event notifications. Each handler only adapts its input to the
+ * application layer.
  */
 import { createApp } from "./app";
 import { Application, type ApplicationOptions } from "./app/application";
+import { consumeChangeBatch } from "./changes/queue-consumer";
 import type { Env } from "./config";
 
 /** The handlers of one isolate, sharing one application. */
@@ -24,6 +27,10 @@ export function createWorker(options: ApplicationOptions = {}) {
         `index rebuilt: ${report.listed} listed, ${report.parsed} parsed, ${report.unchanged} unchanged, ` +
           `${report.deleted} deleted, ${report.skipped.length} skipped, ${report.reads} reads, ${report.writes} writes`,
       );
+    },
+
+    async queue(batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext): Promise<void> {
+      await consumeChangeBatch(application, batch, env);
     },
   } satisfies ExportedHandler<Env> & { application: Application };
 }

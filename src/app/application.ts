@@ -8,7 +8,8 @@
  * - the clock (injected, so that tests never depend on today's date);
  * - the isolate caches: parsed index objects and rendered documents, both
  *   {@link BoundedCache}s bounded by estimated memory;
- * - rebuild coordination: one rebuild per store at a time, and at most one
+ * - index update coordination: one update (rebuild or applied changes) per
+ *   store at a time, concurrent rebuilds shared, and at most one rebuild
  *   started by anonymous requests per INDEX_TTL;
  * - invalidation after the index changed: memory, and every cache-key
  *   variant in the edge cache (keys come from `cache-keys.ts` alone);
@@ -16,14 +17,15 @@
  *   most once per INDEX_TTL, with this isolate's last valid version.
  */
 import { loadConfig, loadStoreSettings, type Config, type Env, type StoreSettings } from "../config";
-import { rebuildIndex, type RebuildReport } from "../index/build";
+import { isArticleKey, rebuildIndex, type RebuildReport } from "../index/build";
+import { applyChanges, type ChangeReport } from "../index/changes";
 import { createIndexReader, type IndexObjectCache, type IndexReader } from "../index/reader";
 import type { IndexHead } from "../index/schema";
 import { meterStore, type MeteredStore } from "../store/metered";
 import { createS3Store } from "../store/s3";
 import { StoreError, type ArticleStore } from "../store/store";
 import { FEED_FORMATS } from "../feed/formats";
-import { OPML_PATH, feedPath } from "../urls";
+import { OPML_PATH, feedPath, type FeedScope } from "../urls";
 import type { PartnerDefinition } from "../partners/definition";
 import { loadPartnerDefinition } from "../partners/storage";
 import { BoundedCache } from "./bounded-cache";
@@ -59,7 +61,26 @@ export interface ApplicationOptions {
   openStore?: (settings: StoreSettings) => ArticleStore;
   /** The Workers edge cache; default `caches.default` where the runtime has it. */
   edgeCache?: Cache | null;
+  /** The index update for changed keys; default the index's `applyChanges` (tests may wrap it). */
+  applyChanges?: typeof applyChanges;
+  /** Outgoing HTTP requests that are not store requests (confirming a subscription); default `fetch`. */
+  fetch?: typeof fetch;
 }
+
+/** What {@link Application.applyChanges} did. */
+export interface AppliedChanges extends ChangeReport {
+  /** Keys that name no article (the index folder, other extensions, other prefixes): nothing to do. */
+  ignored: string[];
+}
+
+/**
+ * Edge-cache deletions one invocation makes after an update at most. A change
+ * can touch many feeds (its tags, author, language, source, month); the main
+ * documents are purged first, and a feed beyond the bound is refreshed by its
+ * own max-age (CACHE_MAX_AGE) instead. The bound keeps an invocation's Cache
+ * API calls few whatever a change touched.
+ */
+export const MAX_EDGE_PURGES = 40;
 
 /**
  * Memory bounds of one isolate (a Worker has 128 MB in all): parsed index
@@ -78,7 +99,11 @@ export class Application {
   readonly indexObjects: IndexObjectCache = new BoundedCache<Promise<unknown>>(INDEX_CACHE_BOUNDS);
   readonly edgeCache: Cache | null;
   private readonly openStore: (settings: StoreSettings) => ArticleStore;
+  readonly fetch: typeof fetch;
+  private readonly indexUpdate: typeof applyChanges;
   private readonly rebuildsInFlight = new Map<string, Promise<RebuildReport>>();
+  /** The last index update queued per store identity: the next one starts after it settled. */
+  private readonly updateTails = new Map<string, Promise<unknown>>();
   /** When anonymous requests last started a rebuild, per store identity (milliseconds). */
   private readonly lastRequestRebuild = new Map<string, number>();
   /** The partner definition in force per store identity, until it is due to be read again. */
@@ -91,6 +116,9 @@ export class Application {
     this.clock = options.clock ?? (() => new Date());
     this.openStore = options.openStore ?? ((settings) => createS3Store(settings.s3));
     this.edgeCache = options.edgeCache !== undefined ? options.edgeCache : defaultEdgeCache();
+    this.indexUpdate = options.applyChanges ?? applyChanges;
+    // Unbound `fetch` throws "Illegal invocation" in workerd when called as a method.
+    this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
   }
 
   /** Milliseconds since the epoch by the application's clock. */
@@ -141,18 +169,21 @@ export class Application {
 
   /**
    * Runs one rebuild of the index of `settings`' store, shared with concurrent
-   * callers, then invalidates what was derived from the old index.
+   * callers and run after any update under way, then invalidates what was
+   * derived from the old index.
    */
   rebuild(settings: StoreSettings, store: ArticleStore, siteUrl?: string): Promise<RebuildReport> {
     const identity = storeIdentity(settings);
     let running = this.rebuildsInFlight.get(identity);
     if (!running) {
-      running = rebuildIndex(store, {
-        articlePrefix: settings.prefix,
-        defaultLanguage: settings.defaultLanguage,
-        now: this.clock(),
-        log: (message) => console.warn(message),
-      }).finally(async () => {
+      running = this.serialized(identity, () =>
+        rebuildIndex(store, {
+          articlePrefix: settings.prefix,
+          defaultLanguage: settings.defaultLanguage,
+          now: this.clock(),
+          log: (message) => console.warn(message),
+        }),
+      ).finally(async () => {
         this.rebuildsInFlight.delete(identity);
         await this.indexChanged(settings, siteUrl);
       });
@@ -162,17 +193,49 @@ export class Application {
   }
 
   /**
-   * Forgets everything derived from the index of `settings`' store: parsed
-   * objects and rendered documents in memory, and every variant of the main
-   * documents in the edge cache (topic feeds follow within their max-age).
-   * Without a site URL (no SITE_URL, no request) the edge cannot be purged.
+   * Brings the index of `settings`' store up to date for `keys`, each of which
+   * may have been written or deleted (an event is a hint: the key's current
+   * state is read). Keys that name no article are ignored. Runs after any
+   * update of the same store under way (a running rebuild may have listed the
+   * bucket before these keys changed), within the index's default budget of
+   * store requests for one invocation; what the budget did not reach is in
+   * `remaining`, for the caller to retry. Then forgets, in memory and in the
+   * edge cache, the documents of the feeds that changed.
+   * @throws {StoreError} when the store fails; nothing is lost, the keys can be retried.
    */
-  async indexChanged(settings: StoreSettings, siteUrl?: string): Promise<void> {
+  async applyChanges(settings: StoreSettings, store: ArticleStore, keys: readonly string[], siteUrl?: string): Promise<AppliedChanges> {
+    const unique = [...new Set(keys)];
+    const articles = unique.filter((key) => isArticleKey(key, settings.prefix));
+    const ignored = unique.filter((key) => !isArticleKey(key, settings.prefix));
+    if (articles.length === 0) return { applied: [], remaining: [], changedScopes: [], reads: 0, writes: 0, ignored };
+    const report = await this.serialized(storeIdentity(settings), () =>
+      this.indexUpdate(store, articles, {
+        articlePrefix: settings.prefix,
+        defaultLanguage: settings.defaultLanguage,
+        now: this.clock(),
+        log: (message) => console.warn(message),
+      }),
+    );
+    if (report.changedScopes.length > 0) await this.indexChanged(settings, siteUrl, report.changedScopes);
+    return { ...report, ignored };
+  }
+
+  /**
+   * Forgets everything derived from the index of `settings`' store: parsed
+   * objects and rendered documents in memory, and in the edge cache every
+   * variant of the home page, the OPML catalogue and the feeds of `scopes`
+   * (default the main feeds; other feeds follow within their max-age), at
+   * most {@link MAX_EDGE_PURGES} keys. Without a site URL (no SITE_URL, no
+   * request) the edge cannot be purged.
+   */
+  async indexChanged(settings: StoreSettings, siteUrl?: string, scopes: readonly FeedScope[] = [{ kind: "main" }]): Promise<void> {
     this.indexObjects.clear(`${storeIdentity(settings)}\n`);
     this.documents.clear();
     if (!this.edgeCache || !siteUrl) return;
-    const paths = ["/", OPML_PATH, ...FEED_FORMATS.map((format) => feedPath({ kind: "main" }, format))];
-    const keys = paths.flatMap((path) => purgeKeys(siteUrl + path));
+    const main: FeedScope = { kind: "main" };
+    const feeds = [main, ...scopes.filter((scope) => scope.kind !== "main")];
+    const paths = ["/", OPML_PATH, ...feeds.flatMap((scope) => FEED_FORMATS.map((format) => feedPath(scope, format)))];
+    const keys = [...new Set(paths.flatMap((path) => purgeKeys(siteUrl + path)))].slice(0, MAX_EDGE_PURGES);
     const cache = this.edgeCache;
     await Promise.all(keys.map((key) => cache.delete(new Request(key))));
   }
@@ -219,6 +282,25 @@ export class Application {
       console.error(`partner definition not refreshed, the version read before stays in force: ${error.message}`);
       return known.definition;
     }
+  }
+
+  /**
+   * Runs `work` after every update of the same store queued before it has
+   * settled (successfully or not): two updates interleaving their reads and
+   * writes could each write an index object from a stale view.
+   */
+  private serialized<T>(identity: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.updateTails.get(identity) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.updateTails.set(identity, tail);
+    void tail.then(() => {
+      if (this.updateTails.get(identity) === tail) this.updateTails.delete(identity);
+    });
+    return run;
   }
 
   private indexReader(settings: StoreSettings, store: ArticleStore): IndexReader {

@@ -2,10 +2,25 @@
  * Operator endpoints. `POST /admin/reindex` rebuilds the index now instead of
  * at the next cron run, e.g. right after a publisher uploaded articles.
  */
-import type { Hono, MiddlewareHandler } from "hono";
+import type { Context, Hono, MiddlewareHandler } from "hono";
+import { basicAuth } from "hono/basic-auth";
 import { bearerAuth } from "hono/bearer-auth";
 import { timingSafeEqual } from "hono/utils/buffer";
 import { services, type AppEnv } from "./services";
+
+const REALM = "feed-admin";
+
+/** Options of {@link adminAuth}. */
+export interface AdminAuthOptions {
+  /**
+   * Also accept Basic authentication (RFC 7617) with ADMIN_TOKEN as the
+   * password and any user name, for senders that cannot send a bearer token:
+   * Amazon SNS puts credentials only in the endpoint URL
+   * (`https://feed:<token>@host/…`) and sends them after a 401 that offers a
+   * Basic challenge, so a request without credentials is offered both.
+   */
+  basic?: boolean;
+}
 
 /**
  * Bearer authentication (RFC 6750) against ADMIN_TOKEN, which is read per
@@ -13,14 +28,20 @@ import { services, type AppEnv } from "./services";
  * Tokens are compared in constant time (hashes of both sides), so response
  * timing reveals nothing about the token.
  */
-export function adminAuth(): MiddlewareHandler<AppEnv> {
-  return bearerAuth<AppEnv>({
-    realm: "feed-admin",
-    verifyToken: async (token, c) => {
-      const expected = services(c).config.adminToken;
-      return expected !== "" && (await timingSafeEqual(token, expected));
-    },
+export function adminAuth(options: AdminAuthOptions = {}): MiddlewareHandler<AppEnv> {
+  const bearer = bearerAuth<AppEnv>({
+    realm: REALM,
+    verifyToken: (token, c) => isAdminToken(c, token),
+    ...(options.basic ? { noAuthenticationHeader: { wwwAuthenticateHeader: `Bearer realm="${REALM}", Basic realm="${REALM}", charset="UTF-8"` } } : {}),
   });
+  if (!options.basic) return bearer;
+  const basic = basicAuth({ realm: REALM, verifyUser: (_user, password, c) => isAdminToken(c as Context<AppEnv>, password) });
+  return (c, next) => (/^basic /i.test(c.req.header("Authorization") ?? "") ? basic(c, next) : bearer(c, next));
+}
+
+async function isAdminToken(c: Context<AppEnv>, candidate: string): Promise<boolean> {
+  const expected = services(c).config.adminToken;
+  return expected !== "" && (await timingSafeEqual(candidate, expected));
 }
 
 /** Registers the admin routes on `app`. */

@@ -22,6 +22,10 @@ export const TEST_BUCKETS = {
   oddTopics: "odd-topics",
   /** Empty at start: the partner feed tests write their articles and `_partners.yaml` in it. */
   partners: "partners",
+  /** Empty at start: tests write articles and send change events for them. */
+  events: "events",
+  /** Empty and never indexed at start: only the Worker's queue consumer indexes it. */
+  queue: "queue",
 } as const;
 
 export type TestBucket = keyof typeof TEST_BUCKETS;
@@ -49,3 +53,12 @@ export const BAD_OBJECTS: Record<string, Uint8Array> = {
   "invalid-utf8.txt": Uint8Array.from([0xff, 0xfe, 0xfd, 0xc3, 0x28, 0xa0, 0xa1, 0xe2, 0x28, 0xa1, 0x00, 0x01, 0x02]),
   "only-trailer.txt": new TextEncoder().encode("[Anzeige_1]\nQuelle: https://example.com/a\nKommentar (0)\n"),
 };
+
+/** The bucket the Worker under test (`main`, the queue consumer) serves. */
+export const QUEUE_BUCKET = TEST_BUCKETS.queue;
+
+/** SITE_URL of the Worker under test. */
+export const QUEUE_SITE_URL = "https://queue.example.com";
+
+/** The producer binding of the `feed-changes` queue, in tests only (in production R2 sends the events). */
+export const QUEUE_PRODUCER_BINDING = "CHANGES_QUEUE";

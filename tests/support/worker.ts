@@ -7,7 +7,7 @@
  * test depends on today's date; a test that needs isolate state of its own
  * (memory caches, rebuild coordination) makes its own with {@link newWorker}.
  */
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
 import type { Env } from "../../src/config";
 import { createWorker } from "../../src/worker";
 import { testEnv } from "./env";
@@ -47,4 +47,42 @@ export function storeReads(response: Response): number {
   const match = /store;desc="reads=(\d+)"/.exec(response.headers.get("Server-Timing") ?? "");
   if (!match?.[1]) throw new Error(`no store reads in Server-Timing: ${response.headers.get("Server-Timing")}`);
   return Number(match[1]);
+}
+
+/** What a queue handler did with a batch: acknowledged ids, retried ids with their delays. */
+export interface QueueOutcome {
+  acked: string[];
+  /** Message id -> delay in seconds (undefined: the queue's default). */
+  retried: Record<string, number | undefined>;
+  /** Set when the whole batch was retried: its delay (or null without one). */
+  retriedAll: number | null | undefined;
+}
+
+/**
+ * Delivers `bodies` as one batch of the `feed-changes` queue to the Worker's
+ * queue handler. The test harness's own result does not keep retry delays,
+ * so the messages' `retry` and the batch's `retryAll` are observed directly.
+ */
+export async function runQueue(bodies: unknown[], env: Env, worker: TestWorker = sharedWorker): Promise<QueueOutcome> {
+  const messages = bodies.map((body, index) => ({ id: `message-${index}`, timestamp: TEST_NOW, attempts: 1, body }));
+  const batch = createMessageBatch("feed-changes", messages);
+  const outcome: QueueOutcome = { acked: [], retried: {}, retriedAll: undefined };
+  for (const message of batch.messages) {
+    const retry = message.retry.bind(message);
+    message.retry = (options?: QueueRetryOptions) => {
+      outcome.retried[message.id] = options?.delaySeconds;
+      retry(options);
+    };
+  }
+  const retryAll = batch.retryAll.bind(batch);
+  batch.retryAll = (options?: QueueRetryOptions) => {
+    outcome.retriedAll = options?.delaySeconds ?? null;
+    retryAll(options);
+  };
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  const result = await getQueueResult(batch, ctx);
+  if (result.outcome !== "ok") throw new Error(`the queue handler failed: ${result.outcome}`);
+  outcome.acked = [...result.explicitAcks].sort();
+  return outcome;
 }

@@ -1,0 +1,102 @@
+/**
+ * The Worker's queue consumer: R2 event notifications (see `r2-event.ts`)
+ * arrive in batches from a Cloudflare Queue; the keys they name go to
+ * {@link Application.applyChanges} in one call, and each message is then
+ * acknowledged or retried on its own:
+ *
+ * - a message that is no R2 event, or names another bucket, is acknowledged
+ *   with a logged reason (retrying cannot make it readable);
+ * - a key the invocation's subrequest budget did not reach is retried after
+ *   a short delay, never failing the batch: the next delivery is a new
+ *   invocation with a budget of its own;
+ * - when the store fails, every message is retried after a longer delay.
+ *
+ * A message that exhausts the queue's `max_retries` is dropped (or goes to a
+ * dead-letter queue when one is configured); the cron reconciliation repairs
+ * whatever a lost event missed.
+ */
+import type { Application } from "../app/application";
+import { ConfigError, type Env } from "../config";
+import { parseR2Event } from "./r2-event";
+
+/** Seconds before a key the budget did not reach is delivered again. */
+export const BUDGET_RETRY_DELAY_SECONDS = 2;
+/** Seconds before the messages of a batch whose store (or configuration) failed are delivered again. */
+export const FAILURE_RETRY_DELAY_SECONDS = 60;
+
+/** What one batch did, for the log and for tests. */
+export interface BatchOutcome {
+  applied: number;
+  retried: number;
+  /** Messages acknowledged without work: malformed, another bucket, or a key that names no article. */
+  dropped: number;
+}
+
+/** Consumes one batch of R2 event notifications; never throws (a thrown error would retry the whole batch at once). */
+export async function consumeChangeBatch(app: Application, batch: MessageBatch<unknown>, env: Env): Promise<BatchOutcome> {
+  let svc;
+  try {
+    svc = app.storeServices(env);
+  } catch (error) {
+    // A configuration fixed later makes these events usable again.
+    console.error(`queue ${batch.queue}: ${error instanceof ConfigError ? error.message : "the configuration cannot be read"}`);
+    batch.retryAll({ delaySeconds: FAILURE_RETRY_DELAY_SECONDS });
+    return { applied: 0, retried: batch.messages.length, dropped: 0 };
+  }
+
+  const byKey = new Map<string, Message<unknown>[]>();
+  let dropped = 0;
+  for (const message of batch.messages) {
+    const parsed = parseR2Event(message.body);
+    if (!parsed.ok) {
+      console.warn(`queue ${batch.queue}: message ${message.id} acknowledged without work: ${parsed.reason}`);
+      message.ack();
+      dropped += 1;
+    } else if (parsed.event.bucket !== svc.settings.s3.bucket) {
+      console.warn(`queue ${batch.queue}: message ${message.id} acknowledged without work: it is for another bucket`);
+      message.ack();
+      dropped += 1;
+    } else {
+      const messages = byKey.get(parsed.event.key) ?? [];
+      messages.push(message);
+      byKey.set(parsed.event.key, messages);
+    }
+  }
+  if (byKey.size === 0) return { applied: 0, retried: 0, dropped };
+
+  const siteUrl = env.SITE_URL?.trim() || undefined;
+  let report;
+  try {
+    report = await app.applyChanges(svc.settings, svc.store, [...byKey.keys()], siteUrl);
+  } catch (error) {
+    console.error(`queue ${batch.queue}: index update failed, ${byKey.size} keys retried: ${error instanceof Error ? error.message : "unknown error"}`);
+    for (const messages of byKey.values()) for (const message of messages) message.retry({ delaySeconds: FAILURE_RETRY_DELAY_SECONDS });
+    return { applied: 0, retried: countMessages(byKey), dropped };
+  }
+
+  const remaining = new Set(report.remaining);
+  const ignored = new Set(report.ignored);
+  let retried = 0;
+  for (const [key, messages] of byKey) {
+    for (const message of messages) {
+      if (remaining.has(key)) {
+        message.retry({ delaySeconds: BUDGET_RETRY_DELAY_SECONDS });
+        retried += 1;
+      } else {
+        message.ack();
+        if (ignored.has(key)) dropped += 1;
+      }
+    }
+  }
+  console.log(
+    `queue ${batch.queue}: ${report.applied.length} keys applied, ${report.remaining.length} left for a retry, ` +
+      `${report.ignored.length} not articles; ${report.reads} reads, ${report.writes} writes`,
+  );
+  return { applied: report.applied.length, retried, dropped };
+}
+
+function countMessages(byKey: Map<string, Message<unknown>[]>): number {
+  let count = 0;
+  for (const messages of byKey.values()) count += messages.length;
+  return count;
+}
