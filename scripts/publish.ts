@@ -1,10 +1,13 @@
 /**
- * `npm run publish -- <folder> [--dry-run] [--prefix p/] [--lang en]`
+ * `npm run publish -- <folder> [--dry-run] [--delete] [--rebuild] [--prefix p/] [--lang en]`
  *
  * Lints a local folder of articles, uploads the files whose bytes changed to
- * the bucket the Worker serves, and rebuilds the index. Configuration comes
- * from the Worker's variables (S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID...) in
- * the environment or in `./.dev.vars`.
+ * the bucket the Worker serves, and brings the index up to date for exactly
+ * the keys it wrote or deleted: through the Worker's `POST /admin/changes`
+ * when SITE_URL and ADMIN_TOKEN are set (the Worker then purges its caches),
+ * else from here. Configuration comes from the Worker's variables
+ * (S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID...) in the environment or in
+ * `./.dev.vars`.
  *
  * A `_partners.yaml` at the top of the folder is uploaded too when it is
  * valid; an invalid one is reported with line numbers and left out.
@@ -24,19 +27,26 @@ import { createProgress, type Progress } from "./lib/progress";
 import { publish, type PublishStep } from "./lib/publish";
 import { formatPublishReport } from "./lib/publish-report";
 
-const USAGE = `Usage: npm run publish -- <folder> [--dry-run] [--prefix <p/>] [--lang <tag>]
+const USAGE = `Usage: npm run publish -- <folder> [--dry-run] [--delete] [--rebuild] [--prefix <p/>] [--lang <tag>]
 
-Uploads the changed articles of <folder> to the bucket and rebuilds the index.
+Uploads the changed articles of <folder> to the bucket and updates the index
+for exactly the keys written or deleted (a bucket without an index gets its
+first index built in full).
 A valid _partners.yaml at the top of <folder> is uploaded as well.
 
   --dry-run        lint and compare only: nothing is written to the bucket
+  --delete         also delete articles under the prefix that the folder no longer has
+  --rebuild        rebuild the whole index instead of applying the changed keys
   --prefix <p/>    key prefix of the articles (default: S3_PREFIX)
   --lang <tag>     default language of articles (default: FEED_LANGUAGE, else en)
   -h, --help       show this help
 
 Reads S3_ENDPOINT, S3_REGION, S3_BUCKET, S3_PREFIX, S3_ACCESS_KEY_ID,
 S3_SECRET_ACCESS_KEY, S3_FORCE_PATH_STYLE and FEED_LANGUAGE from the
-environment, or from ./.dev.vars (the environment wins).`;
+environment, or from ./.dev.vars (the environment wins). With SITE_URL and
+ADMIN_TOKEN set, the changed keys go to <SITE_URL>/admin/changes, so the
+Worker updates the index and purges its caches at once; if that fails they
+are applied from here.`;
 
 const STEP_LABELS: Record<PublishStep, string> = { read: "reading", upload: "uploading", index: "indexing" };
 
@@ -48,6 +58,8 @@ async function main(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         "dry-run": { type: "boolean", default: false },
+        delete: { type: "boolean", default: false },
+        rebuild: { type: "boolean", default: false },
         prefix: { type: "string" },
         lang: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
@@ -76,12 +88,17 @@ async function main(argv: string[]): Promise<number> {
     if (!progress) bars.set(step, (progress = createProgress(STEP_LABELS[step])));
     return progress;
   };
+  // The Worker is told only when it can be reached on purpose: SITE_URL itself, never a default.
+  const siteUrl = env.SITE_URL?.trim() ?? "";
   const report = await publish({
     folder,
     store: createS3Store(config.s3),
     prefix: config.prefix,
     defaultLanguage: config.feed.language,
     dryRun: args.values["dry-run"],
+    delete: args.values.delete,
+    rebuild: args.values.rebuild,
+    ...(siteUrl && config.adminToken ? { worker: { siteUrl: config.feed.siteUrl, adminToken: config.adminToken } } : {}),
     onProgress: (step, done, total) => bar(step).update(done, total),
     onStepEnd: (step) => bars.get(step)?.finish(),
   });

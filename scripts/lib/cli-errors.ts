@@ -24,7 +24,8 @@ export function oneLineError(error: unknown): string {
   return String(error);
 }
 
-function causeCode(cause: unknown): string | null {
+/** The code or class name of an error or of what it wraps (`ECONNREFUSED`, `TimeoutError`), or null. */
+export function causeCode(cause: unknown): string | null {
   if (typeof cause !== "object" || cause === null) return null;
   const fields = cause as { code?: unknown; name?: unknown; errors?: unknown; cause?: unknown };
   if (typeof fields.code === "string" && fields.code) return fields.code;

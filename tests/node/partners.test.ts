@@ -263,7 +263,8 @@ describe("npm run publish with a partner file", () => {
     expect(parsePartnerDefinition((await bucketText(KEYS.lastValid)) ?? "")).toMatchObject({ ok: true });
     const second = await publish({ folder, store, prefix: PREFIX, defaultLanguage: "de" });
     expect(second.partners?.status).toBe("unchanged");
-    expect(second.index?.listed).toBe(1);
+    expect(first.index).toMatchObject({ kind: "rebuild", reason: "first index" });
+    expect(second.index).toEqual({ kind: "none" }); // the partner file is no article: the index has nothing to do
   });
 
   it("reports an invalid file with its line, leaves the bucket's version alone and exits 2", async () => {
