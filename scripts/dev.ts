@@ -2,13 +2,17 @@
  * `npm start`: the whole service on this machine, offline. Starts a local
  * S3-protocol server on loopback with a temporary directory, uploads the
  * article folder, builds the index, and runs the Worker in workerd
- * (`wrangler dev`) pointed at that bucket. Ctrl-C stops everything. A valid
- * `_partners.yaml` at the top of the folder is uploaded too, and the line to
- * point `npm run partners` at the local bucket is printed.
+ * (`wrangler dev`) pointed at that bucket. Then it watches the folder: a file
+ * added, edited or removed is uploaded to (or deleted from) the local bucket
+ * and its key posted to the Worker's `POST /admin/changes`, the change path a
+ * production bucket's events take, so the feeds and the home page show it
+ * within a second or two. Ctrl-C stops everything. A valid `_partners.yaml`
+ * at the top of the folder is uploaded too (at start), and the line to point
+ * `npm run partners` at the local bucket is printed.
  *
  *   ARTICLES_DIR  folder of raw articles (default ./articles)
  *   PORT          port of the Worker (default 8787)
- *   ADMIN_TOKEN   bearer token for POST /admin/reindex (default local-admin-token)
+ *   ADMIN_TOKEN   bearer token for the admin endpoints (default local-admin-token)
  */
 import "./lib/quiet-sdk-notice";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -20,7 +24,9 @@ import { join, resolve } from "node:path";
 import { CONFIG_VARIABLE_NAMES } from "../src/config";
 import { rebuildIndex } from "../src/index/build";
 import { createS3Store } from "../src/store/s3";
+import { watchArticles, type ArticleWatcher } from "./lib/article-watcher";
 import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from "./lib/local-s3";
+import { sendChanges } from "./lib/send-changes";
 import { uploadFolder } from "./lib/upload";
 import { formatPartnersReport, publishPartners, readLocalPartners } from "./lib/partners-file";
 
@@ -35,6 +41,7 @@ let s3: LocalS3 | undefined;
 /** wrangler's local state (edge cache...), fresh for every start so no response of an earlier run is served. */
 let workerState: string | undefined;
 let worker: ChildProcess | undefined;
+let watcher: ArticleWatcher | undefined;
 let stopping: Promise<never> | undefined;
 
 /**
@@ -45,6 +52,7 @@ let stopping: Promise<never> | undefined;
  */
 function stop(code: number): Promise<never> {
   stopping ??= (async () => {
+    await watcher?.close().catch(() => {});
     const pid = worker?.pid;
     if (pid && worker?.exitCode === null) {
       const exited = new Promise((done) => worker?.once("exit", done));
@@ -75,6 +83,26 @@ async function main(): Promise<void> {
 
   s3 = await startLocalS3({ buckets: [BUCKET] });
   const store = createS3Store({ endpoint: s3.endpoint, region: "us-east-1", bucket: BUCKET, forcePathStyle: true, ...LOCAL_S3_CREDENTIALS });
+  const base = `http://127.0.0.1:${port}`;
+  // Watch before the first upload, so that nothing saved during start-up is missed;
+  // its changes wait until the Worker answers.
+  let workerUp: () => void = () => {};
+  const workerReady = new Promise<void>((resolve) => (workerUp = resolve));
+  watcher = watchArticles({
+    dir: articlesDir,
+    store,
+    prefix: "",
+    onChanges: async (changed) => {
+      await workerReady;
+      const started = performance.now();
+      const sent = await sendChanges({ siteUrl: base, adminToken }, changed);
+      const took = Math.round(performance.now() - started);
+      if (sent.error) console.error(`changes: ${sent.pending.length} of ${changed.length} not applied: ${sent.error}`);
+      else console.log(`changes: ${describeKeys(changed)} applied in ${took} ms`);
+    },
+    onError: (error) => console.error(`changes: ${error instanceof Error ? error.message : String(error)}; retried with the next change`),
+  });
+  await watcher.ready;
   const keys = await uploadFolder(store, articlesDir, "");
   const partnersFile = await readLocalPartners(articlesDir);
   const partners = partnersFile ? await publishPartners(store, "", partnersFile) : null;
@@ -113,14 +141,19 @@ async function main(): Promise<void> {
     void stop(1);
   });
 
-  const base = `http://127.0.0.1:${port}`;
   await waitForWorker(`${base}/rss.xml`);
+  workerUp();
   console.log(`\nThe feed service runs on ${base}:`);
   for (const path of ["/", "/rss.xml", "/atom.xml", "/feed.json", "/opml.xml"]) console.log(`  ${base}${path}`);
+  console.log(`Watching ${articlesDir}: added, edited and removed files reach the feeds within seconds.`);
   // The local bucket's port changes with every start: this is how the command-line tools reach it.
   const localBucket = `S3_ENDPOINT=${s3.endpoint} S3_REGION=us-east-1 S3_BUCKET=${BUCKET} S3_PREFIX= S3_ACCESS_KEY_ID=${LOCAL_S3_CREDENTIALS.accessKeyId} S3_SECRET_ACCESS_KEY=${LOCAL_S3_CREDENTIALS.secretAccessKey} SITE_URL=${vars.SITE_URL}`;
   console.log(`Partner feeds of this local service (changes apply within INDEX_TTL):\n  ${localBucket} npm run partners -- list`);
   console.log("Press Ctrl-C to stop.");
+}
+
+function describeKeys(keys: string[]): string {
+  return keys.length <= 3 ? keys.join(", ") : `${keys.slice(0, 3).join(", ")} and ${keys.length - 3} more`;
 }
 
 /** Passes wrangler's output through, minus the harmless failures of its online checks (no internet here). */

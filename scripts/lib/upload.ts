@@ -5,6 +5,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { isArticleKey } from "../../src/index/build";
+import { mapLimit } from "../../src/store/concurrency";
 import type { ArticleStore } from "../../src/store/store";
 
 /**
@@ -31,15 +32,12 @@ export async function articleMetadata(path: string): Promise<Record<string, stri
   return { date: (await stat(path)).mtime.toISOString() };
 }
 
-/** Uploads every file below `dir` to `prefix + relative path`; returns the keys written. */
+/** Uploads every file below `dir` to `prefix + relative path` (eight at a time); returns the keys written, sorted. */
 export async function uploadFolder(store: ArticleStore, dir: string, prefix: string): Promise<string[]> {
   const files = await listFiles(dir);
-  const keys: string[] = [];
-  for (const file of files) {
-    const key = prefix + file;
+  await mapLimit(files, 8, async (file) => {
     const path = join(dir, file);
-    await store.put(key, await readFile(path), { contentType: "text/plain; charset=utf-8", metadata: await articleMetadata(path) });
-    keys.push(key);
-  }
-  return keys;
+    await store.put(prefix + file, await readFile(path), { contentType: "text/plain; charset=utf-8", metadata: await articleMetadata(path) });
+  });
+  return files.map((file) => prefix + file);
 }
