@@ -13,7 +13,7 @@
  * servers and temporary folders are removed at the end and on Ctrl-C.
  */
 import "./lib/quiet-sdk-notice";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,6 +25,7 @@ import { cacheStatus, compareThroughput, sampleLatency, storeReads, type Sample 
 import { describeMachine } from "./lib/bench/machine";
 import { benchRender } from "./lib/bench/render-bench";
 import { checkTargets, renderReport, type BenchResult, type SizeResult } from "./lib/bench/report";
+import { keepSections } from "./lib/bench/sections";
 import { seedBucket } from "./lib/bench/seed-bucket";
 import { bundleWorker, readCompatibility } from "./lib/bench/worker-bundle";
 import { freePort, startBundledWorker, startScriptWorker, type Compatibility } from "./lib/bench/workerd";
@@ -100,7 +101,9 @@ async function main(): Promise<number> {
   };
   const report = renderReport(result);
   console.log(`\n${report}`);
-  await writeFile(join(PROJECT_DIR, "BENCHMARKS.md"), report);
+  // Other benchmark scripts own sections of the file (bench:freshness...): keep them.
+  const previous = await readFile(join(PROJECT_DIR, "BENCHMARKS.md"), "utf8").catch(() => "");
+  await writeFile(join(PROJECT_DIR, "BENCHMARKS.md"), keepSections(previous, report));
   log("written to BENCHMARKS.md");
   // Failed targets are findings to report, not a broken run: the exit code says whether all passed.
   return checkTargets(result).every((check) => check.pass) ? 0 : 3;
