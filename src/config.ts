@@ -34,7 +34,7 @@ export interface Env {
   INDEX_TTL?: string;
   /** Seconds feeds and pages may be cached (Cache-Control max-age). */
   CACHE_MAX_AGE?: string;
-  /** Secret: bearer token for `POST /admin/reindex`; the endpoint is disabled while unset. */
+  /** Secret: bearer token for `POST /admin/reindex` and `POST /admin/changes`; both are disabled while unset. */
   ADMIN_TOKEN?: string;
   /** What the public feeds' items carry: `full` (default) or `summary`. Partners have terms of their own (`_partners.yaml`). */
   PUBLIC_CONTENT?: string;

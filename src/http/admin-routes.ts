@@ -1,6 +1,7 @@
 /**
  * Operator endpoints. `POST /admin/reindex` rebuilds the index now instead of
- * at the next cron run, e.g. right after a publisher uploaded articles.
+ * at the next cron run. `adminAuth()` guards these and `POST /admin/changes`
+ * (`change-routes.ts`).
  */
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { basicAuth } from "hono/basic-auth";
@@ -15,9 +16,10 @@ export interface AdminAuthOptions {
   /**
    * Also accept Basic authentication (RFC 7617) with ADMIN_TOKEN as the
    * password and any user name, for senders that cannot send a bearer token:
-   * Amazon SNS puts credentials only in the endpoint URL
-   * (`https://feed:<token>@host/…`) and sends them after a 401 that offers a
-   * Basic challenge, so a request without credentials is offered both.
+   * Amazon SNS takes credentials only in the endpoint URL
+   * (`https://feed:<token>@host/…`) and may send them only in answer to a
+   * Basic challenge, so a request without credentials is offered both
+   * (RFC 9110 §11.6.1 allows several challenges).
    */
   basic?: boolean;
 }
