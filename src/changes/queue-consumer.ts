@@ -15,7 +15,7 @@
  * dead-letter queue when one is configured); the cron reconciliation repairs
  * whatever a lost event missed.
  */
-import type { Application } from "../app/application";
+import type { AppliedChanges, Application, StoreServices } from "../app/application";
 import { ConfigError, type Env } from "../config";
 import { parseR2Event } from "./r2-event";
 
@@ -34,7 +34,7 @@ export interface BatchOutcome {
 
 /** Consumes one batch of R2 event notifications; never throws (a thrown error would retry the whole batch at once). */
 export async function consumeChangeBatch(app: Application, batch: MessageBatch<unknown>, env: Env): Promise<BatchOutcome> {
-  let svc;
+  let svc: StoreServices;
   try {
     svc = app.storeServices(env);
   } catch (error) {
@@ -65,7 +65,7 @@ export async function consumeChangeBatch(app: Application, batch: MessageBatch<u
   if (byKey.size === 0) return { applied: 0, retried: 0, dropped };
 
   const siteUrl = env.SITE_URL?.trim() || undefined;
-  let report;
+  let report: AppliedChanges;
   try {
     report = await app.applyChanges(svc.settings, svc.store, [...byKey.keys()], siteUrl);
   } catch (error) {
