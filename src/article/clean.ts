@@ -17,19 +17,21 @@ import { adLabelLanguages, commentWordLanguages, LanguageVotes, sourceLabelLangu
  * because a CMS label can be anything and a leftover is worse than a miss.
  */
 const ONE = String.raw`\[(\p{L}[^\[\]\n]{0,40}?)_\p{Nd}{1,9}\]`;
-/** One placeholder, capturing its label; used to report labels inside a run. */
-const PLACEHOLDER_ONE = new RegExp(ONE, "gu");
-/**
- * A run of adjacent placeholders (`[ad_1] [ad_2]`) is removed as one unit, so
- * the spacing decision sees the real words on either side. The blanks around
- * the run are captured so the replacement can decide how much spacing survives.
- */
-const PLACEHOLDER = new RegExp(String.raw`( ?)((?:${ONE} ?)*${ONE})( ?)`, "gu");
-/** Same pattern without `g`, for a stateless test. */
+/** Exactly one placeholder and nothing else, capturing its label: the test a bracketed candidate must pass. */
+const PLACEHOLDER_EXACT = new RegExp(`^${ONE}$`, "u");
+/** Stateless test: is there any placeholder in a text? */
 const PLACEHOLDER_TEST = new RegExp(ONE, "u");
 
-/** Quick pre-check so lines without any `[` skip the regex entirely. */
-const HAS_BRACKET = "[";
+/**
+ * Longest bracketed candidate worth testing, in code points including the gaps
+ * of placeholders already removed inside it: `[`, a 41-letter label, `_`,
+ * nine digits, `]` is 53; merged gaps at most double that.
+ */
+const MAX_CANDIDATE = 2 * 53 + 4;
+
+/** Stands where a run of removed placeholders was, until the spacing around it is decided. */
+const GAP = Symbol("gap");
+type Piece = string | typeof GAP;
 
 /** Characters after which a removed placeholder needs no space (closing punctuation). */
 const CLOSING = /^[.,;:!?…)\]}»”"'’]$/u;
@@ -51,36 +53,98 @@ const SOURCE_LINE = /^(\p{L}[\p{L}\p{M} ]{0,30}?)([^\S\n]*):[^\S\n]*(\S.*)$/u;
 
 /**
  * Remove ad placeholders from one line without leaving double spaces or blank
- * lines behind. `onLabel` receives each placeholder's label (for language
- * inference).
+ * lines behind (rule 3). `onLabel` receives each removed placeholder's label
+ * (for language inference).
+ *
+ * Removal reaches a fixed point: a placeholder that only appears once an
+ * inner one is gone (`[A[Anzeige_2]_1]`, `[Wer[ad_1]bung_2]`,
+ * `[ad_[Anzeige_2]_1]`) is removed too. One left-to-right pass does it, in
+ * linear time whatever the nesting depth: every `]` is matched with the
+ * latest unmatched `[`, and the text between them (with the placeholders
+ * already removed inside it) is tested against the rule. A bracket pair that
+ * fails the test can never become a placeholder later, because any candidate
+ * around it would contain a bracket. Removed placeholders leave a gap, and
+ * adjacent ones (`[ad_1] [ad_2]`) share one, so the spacing is decided once
+ * per run, from the real characters on either side.
  */
 export function removePlaceholders(line: string, onLabel?: (label: string) => void): string {
-  if (!line.includes(HAS_BRACKET)) return line;
-  const out = line.replace(PLACEHOLDER, (...args: unknown[]) => {
-    // Groups: 1 blank before, 2 the run, 3 label of its first placeholder, 4 label of its last, 5 blank after.
-    const match = args[0] as string;
-    const before = args[1] as string;
-    const run = args[2] as string;
-    const after = args[5] as string;
-    const offset = args[6] as number;
-    const whole = args[7] as string;
-    if (onLabel !== undefined) for (const m of run.matchAll(PLACEHOLDER_ONE)) onLabel(m[1] ?? "");
-    const end = offset + match.length;
+  // Without any placeholder there is no innermost one either: nothing to do, no copy.
+  if (!line.includes("[") || !PLACEHOLDER_TEST.test(line)) return line;
+  const out: Piece[] = [];
+  /** Positions in `out` of the `[` not matched yet, innermost last. */
+  const open: number[] = [];
+  for (const ch of line) {
+    if (ch === "[") {
+      open.push(out.length);
+    } else if (ch === "]") {
+      const start = open.pop();
+      if (start !== undefined && out.length - start <= MAX_CANDIDATE) {
+        const candidate = `${out.slice(start).filter((piece) => piece !== GAP).join("")}]`;
+        const m = PLACEHOLDER_EXACT.exec(candidate);
+        if (m !== null) {
+          onLabel?.(m[1] ?? "");
+          out.length = start;
+          addGap(out);
+          continue;
+        }
+      }
+    } else if (ch === "\n") {
+      // A placeholder never spans lines.
+      open.length = 0;
+    }
+    out.push(ch);
+  }
+  return closeGaps(out);
+}
+
+/** Marks a removed placeholder; one directly after another (or a blank after another) joins its run. */
+function addGap(out: Piece[]): void {
+  const last = out[out.length - 1];
+  if (last === GAP) return;
+  if (last === " " && out[out.length - 2] === GAP) {
+    out.pop();
+    return;
+  }
+  out.push(GAP);
+}
+
+/**
+ * Replaces each gap, with the blanks directly around it, by what the words on
+ * either side need: nothing at either end of the line or next to punctuation
+ * that touches its word, one space between two words.
+ */
+function closeGaps(out: readonly Piece[]): string {
+  const res: string[] = [];
+  for (let i = 0; i < out.length; i++) {
+    const piece = out[i] as Piece;
+    if (piece !== GAP) {
+      res.push(piece);
+      continue;
+    }
+    const before = res[res.length - 1] === " ";
+    if (before) res.pop();
+    const after = out[i + 1] === " ";
+    if (after) i++;
     // At either end of the line nothing needs separating.
-    if (offset === 0 || end === whole.length) return "";
-    // Only the neighbouring characters matter; looking at single characters keeps this linear.
-    const p = whole.charAt(offset - 1);
-    const n = whole.charAt(end);
-    // Blanks on both sides: they separated two words, keep exactly one.
-    if (before !== "" && after !== "") return CLOSING.test(n) || OPENING.test(p) ? "" : " ";
-    // Blank on one side only: keep it unless punctuation on the other side wants to touch the word.
-    if (before !== "") return CLOSING.test(n) ? "" : " ";
-    if (after !== "") return OPENING.test(p) ? "" : " ";
-    // Glued on both sides (`word[ad_1]word`): the placeholder stood for a break between words.
-    return WORDCHAR.test(p) && WORDCHAR.test(n) ? " " : "";
-  });
-  // Adjacent placeholders can each contribute a space; a final squeeze keeps the promise.
-  return out.replace(/ {2,}/g, " ").trim();
+    if (res.length === 0 || i + 1 >= out.length) continue;
+    const p = res[res.length - 1] ?? "";
+    const next = out[i + 1];
+    const n = typeof next === "string" ? next : "";
+    res.push(gapSpacing(before, after, p, n));
+  }
+  // A run next to an existing blank can still leave two; a final squeeze keeps the promise.
+  return res.join("").replace(/ {2,}/g, " ").trim();
+}
+
+/** The spacing a removed run leaves between the character `p` before it and `n` after it. */
+function gapSpacing(before: boolean, after: boolean, p: string, n: string): string {
+  // Blanks on both sides: they separated two words, keep exactly one.
+  if (before && after) return CLOSING.test(n) || OPENING.test(p) ? "" : " ";
+  // Blank on one side only: keep it unless punctuation on the other side wants to touch the word.
+  if (before) return CLOSING.test(n) ? "" : " ";
+  if (after) return OPENING.test(p) ? "" : " ";
+  // Glued on both sides (`word[ad_1]word`): the placeholder stood for a break between words.
+  return WORDCHAR.test(p) && WORDCHAR.test(n) ? " " : "";
 }
 
 /** True when the text still contains something shaped like an ad placeholder. */

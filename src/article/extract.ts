@@ -3,7 +3,9 @@
  * author signature, the title and the summary.
  */
 
-import { truncateAtWord } from "./text";
+import { stripTags } from "../text/markup";
+import { removePlaceholders } from "./clean";
+import { squish, truncateAtWord } from "./text";
 
 /** Longest derived title, in characters, including the ellipsis (rule 7: "about 110"). */
 export const TITLE_MAX = 110;
@@ -115,6 +117,30 @@ export function titleCase(name: string): string {
 
 // ---------------------------------------------------------------------------
 // Title and summary
+
+/** Rounds of {@link toPlainText} before its last resort; real text needs one. */
+const PLAIN_TEXT_ROUNDS = 4;
+
+/**
+ * A plain-text field (title, summary) from article text: blanks squeezed,
+ * tag-like markup removed (`<script>` goes, `2 < 3` and `&` stay, see
+ * `src/text/markup.ts`) and ad placeholders removed (rule 3).
+ *
+ * Each removal can uncover the other (`<[ad_1]b>` hides a tag, `[ad<b>_1</b>]`
+ * a placeholder), so both repeat until nothing changes; each round that
+ * changes something shortens the text, so it ends, and a fixed point holds
+ * neither. Text nested deeper than {@link PLAIN_TEXT_ROUNDS} rounds loses its
+ * square brackets instead, which no placeholder can do without.
+ */
+export function toPlainText(text: string): string {
+  let out = squish(text);
+  for (let round = 0; round < PLAIN_TEXT_ROUNDS; round++) {
+    const next = squish(removePlaceholders(stripTags(out)));
+    if (next === out) return out;
+    out = next;
+  }
+  return squish(stripTags(out.replace(/[[\]]/g, " ")));
+}
 
 /**
  * Candidate sentence ends: terminal punctuation, optional closing quotes or

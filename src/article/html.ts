@@ -3,22 +3,8 @@
  * inject markup: every piece of text goes through {@link escapeHtml}.
  */
 
-import { attributionLabel } from "./languages";
-
-/** The five characters with meaning in HTML text and attribute values. */
-const HTML_SPECIAL = /[&<>"']/g;
-/** Same set without `g`: a stateless test so clean text is returned without a copy. */
-const HAS_HTML_SPECIAL = /[&<>"']/;
-const ENTITY: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-/**
- * Escape text for use in HTML text *and* in quoted attribute values. `&` is
- * escaped too, so a URL's query string (`?a=1&b=2`) comes out as `&amp;` and
- * survives being embedded in XML (RSS `content:encoded`, Atom `content`).
- */
-export function escapeHtml(text: string): string {
-  return HAS_HTML_SPECIAL.test(text) ? text.replace(HTML_SPECIAL, (ch) => ENTITY[ch] ?? ch) : text;
-}
+import { escapeHtml } from "../text/xml";
+import { attributionLabel, correctionLabel } from "./languages";
 
 /** One `<p>` per paragraph, text escaped, joined by newlines (readable in feed readers' source views). */
 export function paragraphsToHtml(paragraphs: readonly string[]): string {
@@ -45,4 +31,16 @@ export function attributionHtml(attribution: Attribution): string {
   const text = escapeHtml(attribution.text);
   const target = attribution.url === null ? text : `<a href="${escapeHtml(attribution.url)}">${text}</a>`;
   return `<p class="source">${label} ${target}</p>`;
+}
+
+/**
+ * The correction note that opens a corrected article, labelled and dated in
+ * the article's language:
+ * `<p class="correction"><strong>Korrektur (2024-06-20):</strong> …</p>`.
+ *
+ * @param date ISO 8601 date-time of the correction, or null when undated.
+ */
+export function correctionHtml(correction: { text: string; date: string | null }, language: string): string {
+  const label = correctionLabel(language, correction.date === null ? null : correction.date.slice(0, 10));
+  return `<p class="correction"><strong>${escapeHtml(label)}</strong> ${escapeHtml(correction.text)}</p>`;
 }

@@ -5,6 +5,8 @@
  * structure below is derived from it at module load.
  */
 
+import { primaryLanguage } from "../text/language";
+
 /** One language: the labels its trailer uses and the label its attribution paragraph gets. */
 export interface LanguageRow {
   /** BCP 47 primary language subtag, lower case. */
@@ -21,6 +23,8 @@ export interface LanguageRow {
   commentWords: readonly string[];
   /** Prefix of the attribution paragraph, colon included: `Quelle:` -> `Quelle: <a>host</a>`. */
   attribution: string;
+  /** Label of a correction note, without colon: `Korrektur` -> `Korrektur (2024-06-20):`. */
+  correction: string;
 }
 
 /**
@@ -28,19 +32,21 @@ export interface LanguageRow {
  * several languages equally well (e.g. `Fonte:` alone is pt or it).
  */
 export const LANGUAGES: readonly LanguageRow[] = [
-  { code: "de", sourceLabels: ["Quelle:"], adWords: ["Anzeige", "Werbung"], commentWords: ["Kommentar", "Kommentare"], attribution: "Quelle:" },
-  { code: "en", sourceLabels: ["Source:"], adWords: ["ad", "Advertisement", "Sponsored"], commentWords: ["Comment", "Comments"], attribution: "Source:" },
-  { code: "vi", sourceLabels: ["Nguồn:"], adWords: ["Quảng cáo"], commentWords: ["Bình luận"], attribution: "Nguồn:" },
+  { code: "de", sourceLabels: ["Quelle:"], adWords: ["Anzeige", "Werbung"], commentWords: ["Kommentar", "Kommentare"], attribution: "Quelle:", correction: "Korrektur" },
+  { code: "en", sourceLabels: ["Source:"], adWords: ["ad", "Advertisement", "Sponsored"], commentWords: ["Comment", "Comments"], attribution: "Source:", correction: "Correction" },
+  { code: "vi", sourceLabels: ["Nguồn:"], adWords: ["Quảng cáo"], commentWords: ["Bình luận"], attribution: "Nguồn:", correction: "Đính chính" },
   // French puts a (non-breaking) space before the colon; so does its attribution.
-  { code: "fr", sourceLabels: ["Source :"], adWords: ["Publicité", "Annonce"], commentWords: ["Commentaire", "Commentaires"], attribution: "Source\u00a0:" },
-  { code: "es", sourceLabels: ["Fuente:"], adWords: ["Anuncio", "Publicidad"], commentWords: ["Comentario", "Comentarios"], attribution: "Fuente:" },
-  { code: "pt", sourceLabels: ["Fonte:"], adWords: ["Anúncio", "Publicidade"], commentWords: ["Comentário", "Comentários"], attribution: "Fonte:" },
-  { code: "it", sourceLabels: ["Fonte:"], adWords: ["Pubblicità", "Annuncio"], commentWords: ["Commento", "Commenti"], attribution: "Fonte:" },
-  { code: "nl", sourceLabels: ["Bron:"], adWords: ["Advertentie", "Reclame"], commentWords: ["Reactie", "Reacties"], attribution: "Bron:" },
+  { code: "fr", sourceLabels: ["Source :"], adWords: ["Publicité", "Annonce"], commentWords: ["Commentaire", "Commentaires"], attribution: "Source\u00a0:", correction: "Rectificatif" },
+  { code: "es", sourceLabels: ["Fuente:"], adWords: ["Anuncio", "Publicidad"], commentWords: ["Comentario", "Comentarios"], attribution: "Fuente:", correction: "Corrección" },
+  { code: "pt", sourceLabels: ["Fonte:"], adWords: ["Anúncio", "Publicidade"], commentWords: ["Comentário", "Comentários"], attribution: "Fonte:", correction: "Correção" },
+  { code: "it", sourceLabels: ["Fonte:"], adWords: ["Pubblicità", "Annuncio"], commentWords: ["Commento", "Commenti"], attribution: "Fonte:", correction: "Rettifica" },
+  { code: "nl", sourceLabels: ["Bron:"], adWords: ["Advertentie", "Reclame"], commentWords: ["Reactie", "Reacties"], attribution: "Bron:", correction: "Correctie" },
 ];
 
 /** Attribution prefix for languages without a row. */
 const FALLBACK_ATTRIBUTION = "Source:";
+/** Correction label for languages without a row. */
+const FALLBACK_CORRECTION = "Correction";
 
 /** Case-fold a label for lookups: NFC, lower case, single spaces. */
 export function foldLabel(label: string): string {
@@ -117,21 +123,15 @@ export class LanguageVotes {
     for (const n of this.counts.values()) if (n > top) top = n;
     if (top === 0) return null;
     const leaders = LANGUAGES.filter((row) => this.counts.get(row.code) === top).map((row) => row.code);
-    const preferred = primarySubtag(defaultLanguage);
+    const preferred = primaryLanguage(defaultLanguage);
     if (leaders.includes(preferred)) return preferred;
     return leaders[0] ?? null;
   }
 }
 
-/** Primary subtag of a BCP 47 tag, lower case: `de-AT` -> `de`. */
-export function primarySubtag(tag: string): string {
-  const dash = tag.indexOf("-");
-  return (dash === -1 ? tag : tag.slice(0, dash)).toLowerCase();
-}
-
 /** The table row for a language tag (`de-AT` finds `de`); undefined when there is none. */
 export function languageRow(tag: string): LanguageRow | undefined {
-  return BY_CODE.get(primarySubtag(tag));
+  return BY_CODE.get(primaryLanguage(tag));
 }
 
 /** Attribution prefix (`Quelle:`, `Source\u00a0:`...) for a language, English for unknown ones. */
@@ -140,13 +140,19 @@ export function attributionLabel(tag: string): string {
 }
 
 /**
- * Normalise a language tag from front matter or configuration: `de_DE` ->
- * `de-DE`, primary subtag lower case. Returns null for something that is not
- * shaped like a BCP 47 tag.
+ * The colon after a label in this language: French typography puts a
+ * non-breaking space before it, as the attribution row spells it.
  */
-export function normalizeLanguageTag(value: string): string | null {
-  const tag = value.trim().replace(/_/g, "-");
-  if (!/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$/.test(tag)) return null;
-  const [primary = "", ...rest] = tag.split("-");
-  return [primary.toLowerCase(), ...rest].join("-");
+function colonOf(tag: string): string {
+  return attributionLabel(tag).endsWith("\u00a0:") ? "\u00a0:" : ":";
+}
+
+/**
+ * Label of a correction note with its colon, in the article's language
+ * (English for a language without a row): `Korrektur (2024-06-20):`,
+ * `Rectificatif (2024-06-20)\u00a0:`; without a date just `Korrektur:`.
+ */
+export function correctionLabel(tag: string, day: string | null): string {
+  const word = languageRow(tag)?.correction ?? FALLBACK_CORRECTION;
+  return `${word}${day === null ? "" : ` (${day})`}${colonOf(tag)}`;
 }

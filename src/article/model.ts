@@ -31,8 +31,17 @@ export interface Article {
   contentHtml: string;
   /** Absolute URL of a lead image (front matter `image`); null when none. */
   image: string | null;
-  /** Text alternative of the lead image (front matter `image_alt`); null when none is given. */
+  /** Text alternative of the lead image (front matter `image_alt`); null when none or when there is no image. */
   imageAlt: string | null;
   /** Front matter `draft: true`: kept out of every feed. */
   draft: boolean;
+  /** Front matter `withdrawn: true`: the publisher withdrew the article, with `withdrawn_reason` when given; null otherwise. */
+  withdrawn: { reason: string | null } | null;
+  /**
+   * Front matter `correction` (the note's plain text) and `correction_date`
+   * (ISO 8601 UTC, null when not given or not a date); null when there is no
+   * correction. `contentHtml` then starts with the dated note, and `updated`
+   * is at least the correction date.
+   */
+  correction: { text: string; date: string | null } | null;
 }

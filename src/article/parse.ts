@@ -8,16 +8,17 @@
  * signature (6), then derive title (7), language (8), id (9) and dates (10).
  */
 
-import { splitTrailer } from "./clean";
-import { parseDate } from "./dates";
-import { deriveSummary, deriveTitle, parseSignature, parseSourceUrl, validateHttpUrl, SUMMARY_MAX } from "./extract";
+import { parseDate } from "../text/dates";
+import { normalizeLanguageTag } from "../text/language";
+import { stripXmlForbidden } from "../text/xml";
+import { removePlaceholders, splitTrailer } from "./clean";
+import { deriveSummary, deriveTitle, parseSignature, parseSourceUrl, toPlainText, validateHttpUrl, SUMMARY_MAX } from "./extract";
 import type { SourceUrl } from "./extract";
 import { splitFrontMatter } from "./front-matter";
 import type { FrontMatter } from "./front-matter";
-import { attributionHtml, paragraphsToHtml } from "./html";
-import { normalizeLanguageTag } from "./languages";
+import { attributionHtml, correctionHtml, paragraphsToHtml } from "./html";
 import type { Article } from "./model";
-import { decodeBody, garbageRatio, normalizeText, squish, stripXmlForbidden, tidyLines, truncateAtWord } from "./text";
+import { decodeBody, garbageRatio, normalizeText, squish, tidyLines, truncateAtWord } from "./text";
 
 /** One stored object, as the store hands it over. */
 export interface RawArticle {
@@ -68,9 +69,10 @@ export function parseArticle(raw: RawArticle, options: ParseOptions): ParseResul
 
 /**
  * True when the article may appear in feeds at `now`: not a draft and not
- * dated in the future (embargo).
+ * dated in the future (embargo). Only the two fields it reads are required,
+ * so index metadata can be checked without a whole article.
  */
-export function isVisible(article: Article, now: Date): boolean {
+export function isVisible(article: Pick<Article, "draft" | "published">, now: Date): boolean {
   if (article.draft) return false;
   const published = Date.parse(article.published);
   return Number.isFinite(published) && published <= now.getTime();
@@ -93,6 +95,7 @@ function parseUnsafe(raw: RawArticle, options: ParseOptions): ParseResult {
 
   // Rule 2: front matter.
   const split = splitFrontMatter(text);
+  if (!split.ok) return skip(split.reason);
   warnings.push(...split.warnings);
   const fm: FrontMatter = split.frontMatter ?? {};
 
@@ -108,8 +111,9 @@ function parseUnsafe(raw: RawArticle, options: ParseOptions): ParseResult {
     if (signature !== null) body.pop();
   }
   if (body.length === 0) return skip(trailer.trailerLines > 0 ? "nothing left after removing the trailer" : "no text");
-  // A body of punctuation alone ("---", ".") is not an article.
-  const first = body.find((line) => HAS_WORD.test(line));
+  // Title and summary come from the first paragraph with words in it once markup is gone;
+  // a body of punctuation or tags alone ("---", "<br>") is not an article.
+  const first = firstPlainParagraph(body);
   if (first === undefined) return skip("no words left after cleaning");
 
   // Rule 8: language.
@@ -132,27 +136,38 @@ function parseUnsafe(raw: RawArticle, options: ParseOptions): ParseResult {
   if (source === null && sourceText === null && fm.source === undefined) warnings.push("no source line: the item will link to its own page");
 
   // Rule 6: authors. Front matter wins over the signature.
-  const authors = dedupe((fm.author ?? signature ?? []).map((a) => clean(a)));
+  const authors = dedupe((fm.author ?? signature ?? []).map((a) => cleanShort(a)));
   if (authors.length === 0) warnings.push("no author signature");
 
-  // Rule 7: title, and the summary, from the first paragraph with words in it.
-  const title = fm.title !== undefined ? clean(fm.title) : deriveTitle(first);
-  const summary = fm.summary !== undefined ? truncateAtWord(clean(fm.summary), SUMMARY_MAX) : deriveSummary(first);
+  // Rule 7: title and summary, plain text: front matter values are cleaned like derived ones.
+  const fmTitle = fm.title !== undefined ? cleanPlain(fm.title) : "";
+  if (fm.title !== undefined && fmTitle === "") warnings.push(`front matter "title" is empty after cleaning; derived from the text`);
+  const title = fmTitle !== "" ? fmTitle : deriveTitle(first);
+  const fmSummary = fm.summary !== undefined ? cleanPlain(fm.summary) : "";
+  const summary = fmSummary !== "" ? truncateAtWord(fmSummary, SUMMARY_MAX) : deriveSummary(first);
 
   // Rule 9: identity.
-  const id = fm.id !== undefined ? clean(fm.id) : idFromKey(key);
+  const id = fm.id !== undefined ? squish(stripXmlForbidden(fm.id)) : idFromKey(key);
   if (id === "") return skip("no id: the object key has no file name and the front matter no id");
 
-  // Rule 10: dates.
+  // Rule 10: dates. A correction is an update: `updated` is at least its date.
   const published = choosePublished(fm, raw, warnings);
-  const updated = chooseUpdated(fm, published, warnings);
+  const correction = chooseCorrection(fm, warnings);
+  let updated = chooseUpdated(fm, published, warnings);
+  if (correction?.date != null && correction.date.getTime() > updated.getTime()) updated = correction.date;
 
   const image = fm.image !== undefined ? validateHttpUrl(fm.image)?.url ?? null : null;
   if (fm.image !== undefined && image === null) warnings.push(`front matter "image" is not an http(s) URL: ${fm.image}`);
-  // The alt text only means something next to an image.
-  const imageAlt = image !== null && fm.imageAlt !== undefined ? clean(fm.imageAlt) || null : null;
+  const imageAlt = fm.imageAlt !== undefined ? cleanPlain(fm.imageAlt) : "";
+  if (fm.imageAlt !== undefined && image === null) warnings.push(`front matter "image_alt" without a usable "image"; ignored`);
+
+  const withdrawn = chooseWithdrawn(fm, warnings);
 
   let contentHtml = paragraphsToHtml(body);
+  if (correction !== null) {
+    const note = { text: correction.text, date: correction.date?.toISOString() ?? null };
+    contentHtml = `${correctionHtml(note, language)}\n${contentHtml}`;
+  }
   if (source !== null) contentHtml += `\n${attributionHtml({ url: source.url, text: source.host, language })}`;
   else if (sourceText !== null) contentHtml += `\n${attributionHtml({ url: null, text: sourceText, language })}`;
 
@@ -170,15 +185,36 @@ function parseUnsafe(raw: RawArticle, options: ParseOptions): ParseResult {
     summary,
     contentHtml,
     image,
-    imageAlt,
+    imageAlt: image !== null && imageAlt !== "" ? imageAlt : null,
     draft: fm.draft ?? false,
+    withdrawn,
+    correction: correction === null ? null : { text: correction.text, date: correction.date?.toISOString() ?? null },
   };
   return { ok: true, article, warnings };
 }
 
-/** Front-matter strings may contain escapes (`\u0001`), so they get the same cleaning as the body. */
-function clean(value: string): string {
-  return squish(stripXmlForbidden(value));
+/** The first paragraph whose plain text (markup and placeholders removed) has a letter or digit, as plain text. */
+function firstPlainParagraph(body: readonly string[]): string | undefined {
+  for (const line of body) {
+    if (!HAS_WORD.test(line)) continue;
+    const plain = toPlainText(line);
+    if (HAS_WORD.test(plain)) return plain;
+  }
+  return undefined;
+}
+
+/**
+ * Front-matter text for a plain-text field (title, summary, image alt):
+ * escapes such as `\u0001` can smuggle in what the body never holds, so it
+ * gets the body's character rule, then the plain-text rules of titles.
+ */
+function cleanPlain(value: string): string {
+  return toPlainText(stripXmlForbidden(value.normalize("NFC")));
+}
+
+/** Front-matter text for a short value (author, tag): the character rule, single spaces, no ad placeholder (rule 3). */
+function cleanShort(value: string): string {
+  return removePlaceholders(squish(stripXmlForbidden(value.normalize("NFC"))));
 }
 
 function chooseLanguage(fm: FrontMatter, inferred: string | null, options: ParseOptions, warnings: string[]): string {
@@ -240,11 +276,34 @@ function dedupeTags(tags: readonly string[]): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const tag of tags) {
-    const t = clean(tag);
+    const t = cleanShort(tag);
     const folded = t.toLowerCase();
     if (t === "" || seen.has(folded)) continue;
     seen.add(folded);
     out.push(t);
   }
   return out;
+}
+
+/** Front matter `withdrawn: true`, with `withdrawn_reason` when given (plain text). */
+function chooseWithdrawn(fm: FrontMatter, warnings: string[]): Article["withdrawn"] {
+  if (fm.withdrawn !== true) {
+    if (fm.withdrawnReason !== undefined) warnings.push(`front matter "withdrawn_reason" without "withdrawn: true"; ignored`);
+    return null;
+  }
+  const reason = fm.withdrawnReason !== undefined ? cleanPlain(fm.withdrawnReason) : "";
+  return { reason: reason === "" ? null : reason };
+}
+
+/** Front matter `correction` (plain text) and `correction_date`; a date that cannot be read leaves the note undated. */
+function chooseCorrection(fm: FrontMatter, warnings: string[]): { text: string; date: Date | null } | null {
+  const text = fm.correction !== undefined ? cleanPlain(fm.correction) : "";
+  if (text === "") {
+    if (fm.correctionDate !== undefined) warnings.push(`front matter "correction_date" without a "correction" text; ignored`);
+    return null;
+  }
+  if (fm.correctionDate === undefined) return { text, date: null };
+  const date = parseDate(fm.correctionDate);
+  if (date === null) warnings.push(`front matter "correction_date" is not a date: ${fm.correctionDate}`);
+  return { text, date };
 }

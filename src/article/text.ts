@@ -6,6 +6,8 @@
  * endings are repaired, never reported as exceptions.
  */
 
+import { stripXmlForbidden } from "../text/xml";
+
 /** Strict decoder for the common case: a body that is valid UTF-8 (a leading BOM is consumed). */
 const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 /** Lenient decoder: invalid sequences become U+FFFD. `ignoreBOM` keeps a U+FEFF inside a run; the BOM is stripped once, at the start. */
@@ -20,21 +22,6 @@ const CP1252_HIGH = "\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u203
 
 /** Above this share of invalid bytes a body is treated as binary, not as text with a few stray bytes. */
 const BINARY_INVALID_SHARE = 0.1;
-
-/**
- * Characters that XML 1.0 does not allow in a document, see XML 1.0 (Fifth
- * Edition) §2.2 "Characters", production [2] Char:
- *   #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
- * With the `u` flag a surrogate *pair* is one code point, so `[\u{D800}-\u{DFFF}]`
- * only matches lone surrogates, which is exactly what must go.
- *
- * We also drop DEL and the C1 controls (U+007F-U+009F): §2.2 lists them as
- * "discouraged", and in scraped news text they are always mojibake.
- */
-const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF\u{D800}-\u{DFFF}]/gu;
-
-/** Same set, without the `g` flag, for a cheap "is there anything to do" test. */
-const XML_FORBIDDEN_TEST = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF\u{D800}-\u{DFFF}]/u;
 
 /** Characters that signal an undecodable or binary object: U+FFFD and C0 controls other than tab/LF/CR. */
 const GARBAGE = /[\uFFFD\u0000-\u0008\u000B\u000C\u000E-\u001F]/g;
@@ -131,20 +118,11 @@ export function garbageRatio(text: string): number {
   return matches === null ? 0 : matches.length / text.length;
 }
 
-/** Remove every character XML 1.0 forbids (§2.2), plus DEL and C1 controls. */
-export function stripXmlForbidden(text: string): string {
-  return XML_FORBIDDEN_TEST.test(text) ? text.replace(XML_FORBIDDEN, "") : text;
-}
-
-/** True when `text` contains no character XML 1.0 forbids (see {@link stripXmlForbidden}). */
-export function isXmlSafe(text: string): boolean {
-  return !XML_FORBIDDEN_TEST.test(text);
-}
-
 /**
  * Bring decoded text into the canonical form every later stage assumes:
  * NFC (so `Quảng cáo` matches whether it was stored composed or decomposed),
- * LF line ends, no XML-forbidden characters. Indentation is kept because the
+ * LF line ends, no XML-forbidden characters (the shared rule of
+ * `src/text/xml.ts`, C1 controls included). Indentation is kept because the
  * front-matter parser needs it; {@link tidyLines} handles blanks afterwards.
  */
 export function normalizeText(text: string): string {

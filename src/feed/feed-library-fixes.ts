@@ -32,6 +32,7 @@
  * written by `json-feed.ts` instead).
  */
 import type { Extension, Item } from "feed";
+import { escapeXml, stripXmlForbidden } from "../text/xml";
 
 /** Namespaces used in RSS 2.0 output. */
 export const NS = {
@@ -44,40 +45,17 @@ export const NS = {
   media: "http://search.yahoo.com/mrss/",
 } as const;
 
-/** Token delimiters: C0 controls cannot occur in XML 1.0 text (§2.2), and {@link xmlSafe} removes them from input. */
+/** Token delimiters: C0 controls cannot occur in XML 1.0 text (§2.2), and {@link stripXmlForbidden} removes them from input. */
 const OPEN = "\u0001";
 const CLOSE = "\u0002";
 const TOKEN = /<!\[CDATA\[\u0001(\d+)\u0002\]\]>|\u0001(\d+)\u0002/g;
-
-/**
- * Removes characters that XML 1.0 does not allow anywhere in a document
- * (§2.2 `Char`): C0 controls except TAB/LF/CR, lone surrogates, U+FFFE/U+FFFF.
- */
-export function xmlSafe(text: string): string {
-  return text.replace(
-    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
-    "",
-  );
-}
-
-/**
- * Escapes plain text for XML character data and for double-quoted attribute
- * values (XML 1.0 §2.4, §3.3.1). `&` and `<` become hexadecimal character
- * references (`&#x26;`, `&#x3C;`), as the RSS Best Practices Profile
- * ("Encoding Plain Text") asks: then no reader mistakes escaped text for
- * markup, and feed validators do not flag markup-like text (`<script>`,
- * `&amp;`) in a plain-text element as undeclared HTML.
- */
-export function escapeXml(text: string): string {
-  return xmlSafe(text).replace(/&/g, "&#x26;").replace(/</g, "&#x3C;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
 
 /**
  * A CDATA section that holds any text: each `]]>` is split across two
  * sections (`]]` ends one, `>` starts the next), XML 1.0 §2.7.
  */
 export function cdata(text: string): string {
-  return `<![CDATA[${xmlSafe(text).split("]]>").join("]]]]><![CDATA[>")}]]>`;
+  return `<![CDATA[${stripXmlForbidden(text).split("]]>").join("]]]]><![CDATA[>")}]]>`;
 }
 
 /**

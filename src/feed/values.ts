@@ -3,11 +3,14 @@
  * throws a RangeError naming the field, so bad data fails at render time
  * rather than producing an invalid feed.
  */
+import { parseIsoDate } from "../text/dates";
+import { normalizeLanguageTag } from "../text/language";
 
 /** Parses an ISO 8601 date (`Article.published`, `FeedDescriptor.updated`...). */
 export function parseDate(value: string, field: string): Date {
-  const date = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(date.getTime())) {
+  // A date-time is required: a bare date would silently become midnight UTC.
+  const date = /^\d{4}-\d{2}-\d{2}T/.test(value) ? parseIsoDate(value) : null;
+  if (date === null) {
     throw new RangeError(`feed: ${field} is not an ISO 8601 date: ${JSON.stringify(value)}`);
   }
   return date;
@@ -32,10 +35,7 @@ export function absoluteUrl(value: string, field: string): string {
   return url.href;
 }
 
-/** RFC 5646 language tag syntax (loosely: subtags of 1-8 alphanumerics). */
-const LANGUAGE_TAG = /^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$/;
-
-/** The language tag, or undefined when it is empty or malformed (then no language is declared). */
+/** The language tag in its canonical spelling (the shared BCP 47 rule), or undefined when it is empty or malformed (then no language is declared). */
 export function languageTag(value: string): string | undefined {
-  return LANGUAGE_TAG.test(value) ? value : undefined;
+  return normalizeLanguageTag(value) ?? undefined;
 }

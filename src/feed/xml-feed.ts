@@ -15,7 +15,7 @@ import {
 } from "./feed-library-fixes";
 import { FEED_FORMAT_INFO } from "./formats";
 import { imageMediaType } from "./image-types";
-import { escapeHtml } from "../article/html";
+import { escapeHtml } from "../text/xml";
 import type { FeedDescriptor, FeedItem } from "./render";
 import { absoluteUrl, languageTag, parseDate } from "./values";
 

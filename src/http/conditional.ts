@@ -3,6 +3,7 @@
  * derived from the representation's bytes, and the decision whether a client's
  * copy is still fresh so that it gets a bodiless 304.
  */
+import { parseHttpDate } from "../text/dates";
 
 /**
  * A strong entity tag for `body`: the first 128 bits of its SHA-256, base64url.
@@ -36,16 +37,18 @@ export function ifNoneMatchMatches(header: string, etag: string): boolean {
 /**
  * Whether the request's validators say the client's copy is current (answer 304).
  * Per RFC 9110 §13.2.2, `If-Modified-Since` is ignored when `If-None-Match` is present.
+ * Both dates are HTTP-dates (§5.6.7), parsed strictly; `now` only resolves the
+ * two-digit year of the obsolete rfc850 form.
  */
-export function isNotModified(request: Headers, validators: { etag: string; lastModified: string | null }): boolean {
+export function isNotModified(request: Headers, validators: { etag: string; lastModified: string | null }, now: Date = new Date()): boolean {
   const ifNoneMatch = request.get("If-None-Match");
   if (ifNoneMatch !== null) return ifNoneMatchMatches(ifNoneMatch, validators.etag);
   const ifModifiedSince = request.get("If-Modified-Since");
   if (ifModifiedSince === null || validators.lastModified === null) return false;
-  const since = Date.parse(ifModifiedSince);
-  const modified = Date.parse(validators.lastModified);
-  // An unparseable date is ignored (§13.1.3); HTTP dates have one-second resolution.
-  return !Number.isNaN(since) && !Number.isNaN(modified) && Math.floor(modified / 1000) <= Math.floor(since / 1000);
+  const since = parseHttpDate(ifModifiedSince, now);
+  const modified = parseHttpDate(validators.lastModified, now);
+  // An invalid date is ignored (§13.1.3); HTTP-dates have one-second resolution, which both values already have.
+  return since !== null && modified !== null && modified.getTime() <= since.getTime();
 }
 
 /** The headers a 304 must repeat from the 200 it stands for (RFC 9110 §15.4.5). */

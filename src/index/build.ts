@@ -273,12 +273,11 @@ function planningMeta(article: Article): ArticleMeta {
 }
 
 /**
- * `isVisible` takes a whole article; the manifest only keeps planning fields.
- * Fill the rest with neutral values rather than reimplement the rule here, so
- * the rebuild and the readers can never disagree on what is visible.
+ * The manifest only keeps planning fields, which is all `isVisible` reads: the
+ * same rule as the readers', so the rebuild and they can never disagree.
  */
-function visibleAt(key: string, meta: ArticleMeta, now: Date): boolean {
-  return isVisible({ ...meta, key, title: "", summary: "", contentHtml: "", sourceUrl: null, image: null, imageAlt: null }, now);
+function visibleAt(_key: string, meta: ArticleMeta, now: Date): boolean {
+  return isVisible(meta, now);
 }
 
 /** The old manifest, or null when there is none or it cannot be trusted (then everything is rebuilt). */

@@ -6,7 +6,7 @@
  */
 import type { Article } from "../article/model";
 import { timeElement } from "./dates";
-import { escapeHtml, safeUrl } from "./escape";
+import { escapeHtml, safeUrl } from "../text/xml";
 
 /** How the list is written. */
 export interface ArticleListOptions {

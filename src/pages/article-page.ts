@@ -3,7 +3,7 @@
  */
 import type { Article } from "../article/model";
 import { PAGE_LANGUAGE, isoUtc, timeElement } from "./dates";
-import { escapeHtml, safeUrl } from "./escape";
+import { escapeHtml, safeUrl } from "../text/xml";
 import { feedAlternates } from "./home";
 import type { MainFeed } from "./home";
 import { renderLayout, type MetaTag } from "./layout";

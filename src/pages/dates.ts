@@ -7,14 +7,15 @@
  * reads the host's time zone when `timeZone` is given.
  */
 import { isMonth } from "../index/schema";
+import { parseIsoDate } from "../text/dates";
 
 /** Language of the pages' interface text, and so of their dates. */
 export const PAGE_LANGUAGE = "en";
 
-/** Parses an ISO string; returns null for values that are not dates so pages never throw on bad data. */
+/** Parses an ISO string with the shared parser; returns null for values that are not dates so pages never throw on bad data. */
 function parse(iso: string | Date): Date | null {
-  const date = iso instanceof Date ? iso : new Date(iso);
-  return Number.isNaN(date.getTime()) ? null : date;
+  if (iso instanceof Date) return Number.isNaN(iso.getTime()) ? null : iso;
+  return parseIsoDate(iso);
 }
 
 const DATE_TIME: Intl.DateTimeFormatOptions = {

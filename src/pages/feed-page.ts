@@ -13,7 +13,7 @@ import type { Article } from "../article/model";
 import type { FeedDescriptor, FeedItem } from "../feed/render";
 import { renderArticleList } from "./article-list";
 import { PAGE_LANGUAGE, formatMonth } from "./dates";
-import { escapeHtml, safeUrl } from "./escape";
+import { escapeHtml, safeUrl } from "../text/xml";
 import { FEED_FORMATS, FEED_FORMAT_INFO, type FeedFormat } from "../feed/formats";
 import { renderLayout, type AlternateLink } from "./layout";
 

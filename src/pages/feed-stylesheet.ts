@@ -14,7 +14,7 @@
  *   `javascript:` link in a feed never becomes clickable.
  * - Self-contained: the same inline CSS as the HTML pages, no external files.
  */
-import { escapeHtml } from "./escape";
+import { escapeHtml } from "../text/xml";
 import { PAGE_CSS } from "./layout";
 
 /** Extra rules for the feed preview (banner, feed URL box). */

@@ -5,7 +5,7 @@
 import type { Article } from "../article/model";
 import { renderArticleList } from "./article-list";
 import { PAGE_LANGUAGE, formatMonth } from "./dates";
-import { escapeHtml, safeUrl } from "./escape";
+import { escapeHtml, safeUrl } from "../text/xml";
 import { FEED_FORMATS, FEED_FORMAT_INFO } from "../feed/formats";
 import { TOPIC_KINDS, TOPIC_KIND_INFO } from "../index/topic-kinds";
 import { DEFAULT_PATHS } from "./feeds";

@@ -6,7 +6,7 @@
  * cache. The one outside resource is an article's lead image, loaded without
  * a referrer.
  */
-import { escapeHtml, safeUrl } from "./escape";
+import { escapeHtml, safeUrl } from "../text/xml";
 
 /** A `<link rel="alternate">` feed autodiscovery entry for the document head. */
 export interface AlternateLink {

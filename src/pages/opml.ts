@@ -14,8 +14,7 @@
  * parses. RSS outlines also carry `version="RSS2"`, which the spec defines.
  */
 import { formatRfc822 } from "./dates";
-import { stripXmlForbidden } from "../article/text";
-import { escapeHtml } from "./escape";
+import { escapeHtml, stripXmlForbidden } from "../text/xml";
 import { TOPIC_KINDS, TOPIC_KIND_INFO } from "../index/topic-kinds";
 import { DEFAULT_PATHS } from "./feeds";
 import type { FeedFormat, PagePaths } from "./feeds";

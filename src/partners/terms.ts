@@ -4,7 +4,7 @@
  * rules applies both, so a partner feed is the public feed with its terms
  * applied, never a second code path.
  */
-import { escapeHtml } from "../article/html";
+import { escapeHtml } from "../text/xml";
 import type { Article } from "../article/model";
 import { isVisible } from "../article/parse";
 import { articleTopics } from "../index/topics";

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { Article } from "../../../src/article/model";
 import { isVisible, parseArticle } from "../../../src/article/parse";
-import { isXmlSafe } from "../../../src/article/text";
+import { isXmlSafe } from "../../../src/text/xml";
 import { SAMPLE_ARTICLES as EXPECTED } from "../../support/sample-articles";
 
 const DIR = fileURLToPath(new URL("../../../articles/", import.meta.url));

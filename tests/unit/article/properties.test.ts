@@ -9,7 +9,7 @@ import { hasPlaceholder, removePlaceholders } from "../../../src/article/clean";
 import { parseArticle } from "../../../src/article/parse";
 import type { ParseResult } from "../../../src/article/parse";
 import { slugify } from "../../../src/article/slug";
-import { isXmlSafe } from "../../../src/article/text";
+import { isXmlSafe } from "../../../src/text/xml";
 
 const MODIFIED = new Date("2024-06-19T08:00:00Z");
 /** Shaped like a placeholder in the widest sense the contract allows. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseDate } from "../../../src/article/dates";
-import { attributionHtml, escapeHtml, paragraphsToHtml } from "../../../src/article/html";
-import { attributionLabel, LanguageVotes, LANGUAGES, normalizeLanguageTag } from "../../../src/article/languages";
+import { attributionHtml, correctionHtml, paragraphsToHtml } from "../../../src/article/html";
+import { attributionLabel, correctionLabel, LanguageVotes, LANGUAGES } from "../../../src/article/languages";
+import { escapeHtml } from "../../../src/text/xml";
 import { slugify } from "../../../src/article/slug";
 
 describe("slugify", () => {
@@ -43,6 +43,12 @@ describe("html", () => {
     expect(attributionHtml({ url: "https://x.vn/", text: "x.vn", language: "vi" })).toContain("Nguồn: <a");
     expect(attributionHtml({ url: "https://x.fr/", text: "x.fr", language: "fr-CA" })).toContain("Source\u00a0: <a");
   });
+  it("writes a dated correction note with the text escaped", () => {
+    expect(correctionHtml({ text: "Name <korrigiert> & ergänzt.", date: "2024-06-20T09:00:00.000Z" }, "de")).toBe(
+      '<p class="correction"><strong>Korrektur (2024-06-20):</strong> Name &lt;korrigiert&gt; &amp; ergänzt.</p>',
+    );
+    expect(correctionHtml({ text: "Fixed.", date: null }, "en")).toBe('<p class="correction"><strong>Correction:</strong> Fixed.</p>');
+  });
   it("falls back to English for a language without a row, and to plain text without a URL", () => {
     expect(attributionHtml({ url: null, text: "dpa", language: "ja" })).toBe('<p class="source">Source: dpa</p>');
   });
@@ -60,33 +66,14 @@ describe("languages", () => {
     expect(votes.best("it")).toBe("it");
     expect(votes.best("en")).toBe("pt");
   });
-  it("normalises language tags", () => {
-    expect(normalizeLanguageTag("de_DE")).toBe("de-DE");
-    expect(normalizeLanguageTag("EN")).toBe("en");
-    expect(normalizeLanguageTag("not a tag")).toBeNull();
-  });
   it("gives each language its attribution label", () => {
     expect(attributionLabel("de")).toBe("Quelle:");
     expect(attributionLabel("es")).toBe("Fuente:");
   });
-});
-
-describe("parseDate", () => {
-  it("reads ISO 8601 with a zone", () => {
-    expect(parseDate("2025-03-14T09:30:00+01:00")?.toISOString()).toBe("2025-03-14T08:30:00.000Z");
-  });
-  it("reads a date without a zone as UTC", () => {
-    expect(parseDate("2024-06-19")?.toISOString()).toBe("2024-06-19T00:00:00.000Z");
-    expect(parseDate("2024-06-19 08:15")?.toISOString()).toBe("2024-06-19T08:15:00.000Z");
-  });
-  it("reads RFC 2822", () => {
-    expect(parseDate("Sat, 02 Nov 2024 10:15:00 +0100")?.toISOString()).toBe("2024-11-02T09:15:00.000Z");
-    expect(parseDate("2 Nov 2024 10:15 GMT")?.toISOString()).toBe("2024-11-02T10:15:00.000Z");
-  });
-  it("rejects impossible and implausible dates", () => {
-    expect(parseDate("2024-02-30")).toBeNull();
-    expect(parseDate("0001-01-01")).toBeNull();
-    expect(parseDate("yesterday")).toBeNull();
-    expect(parseDate("31 Feb 2024 10:00 GMT")).toBeNull();
+  it("gives each language its correction label, French with its spaced colon, English for the rest", () => {
+    expect(correctionLabel("de", "2024-06-20")).toBe("Korrektur (2024-06-20):");
+    expect(correctionLabel("fr-CA", "2024-06-20")).toBe("Rectificatif (2024-06-20)\u00a0:");
+    expect(correctionLabel("ja", null)).toBe("Correction:");
+    for (const row of LANGUAGES) expect(row.correction.length).toBeGreaterThan(0);
   });
 });

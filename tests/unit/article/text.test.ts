@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { decodeBody, garbageRatio, isXmlSafe, normalizeText, stripXmlForbidden, tidyLines, truncateAtWord } from "../../../src/article/text";
+import { decodeBody, garbageRatio, normalizeText, tidyLines, truncateAtWord } from "../../../src/article/text";
+import { isXmlSafe, stripXmlForbidden } from "../../../src/text/xml";
 
 describe("decodeBody", () => {
   it("strips a UTF-8 byte-order mark from bytes", () => {

@@ -2,13 +2,12 @@ import { describe, expect, it } from "vitest";
 import {
   authorFields,
   cdata,
-  escapeXml,
   patchAtom,
   patchRss,
   TextSlots,
-  xmlSafe,
   type PatchContext,
 } from "../../../src/feed/feed-library-fixes";
+import { escapeXml, stripXmlForbidden } from "../../../src/text/xml";
 
 /** Reads the text of CDATA sections back as an XML parser would. */
 function readCdata(xml: string): string {
@@ -32,11 +31,13 @@ describe("escapeXml", () => {
   });
 });
 
-describe("xmlSafe", () => {
-  it("removes characters outside XML 1.0 Char and keeps the rest", () => {
-    expect(xmlSafe("a\u0000b\u0008c\u000Bd\u001Fe\uFFFEf\uFFFFg")).toBe("abcdefg");
-    expect(xmlSafe("tab\tlf\ncr\r")).toBe("tab\tlf\ncr\r");
-    expect(xmlSafe("📰 ok \uD800 lone \uDC00")).toBe("📰 ok  lone ");
+describe("the shared character rule in feeds", () => {
+  it("removes the same characters from feed text as from articles, C1 controls included", () => {
+    const slots = new TextSlots();
+    const xml = slots.restore(`<title>${slots.text("a\u0000b\u0085c\u009Fd\u007Fe\uFFFEf\uD800g")}</title>`);
+    expect(xml).toBe("<title>abcdefg</title>");
+    expect(stripXmlForbidden("tab\tlf\ncr\r")).toBe("tab\tlf\ncr\r");
+    expect(cdata("x\u0081y")).toBe("<![CDATA[xy]]>");
   });
 });
 

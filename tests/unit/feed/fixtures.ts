@@ -27,6 +27,8 @@ export function article(overrides: Partial<Article> & Pick<Article, "id">): Arti
     image: null,
     imageAlt: null,
     draft: false,
+    withdrawn: null,
+    correction: null,
     ...overrides,
   };
 }

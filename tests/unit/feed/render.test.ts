@@ -1,4 +1,4 @@
-import { escapeHtml } from "../../../src/article/html";
+import { escapeHtml } from "../../../src/text/xml";
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { FEED_FORMAT_INFO } from "../../../src/feed/formats";

@@ -41,4 +41,22 @@ describe("isNotModified", () => {
     expect(check({ "If-Modified-Since": "yesterday" })).toBe(false);
     expect(check({})).toBe(false);
   });
+
+  it("reads If-Modified-Since strictly as an HTTP-date (RFC 9110 §5.6.7)", () => {
+    // The two obsolete forms count.
+    expect(check({ "If-Modified-Since": "Wednesday, 19-Jun-24 09:00:00 GMT" })).toBe(true);
+    expect(check({ "If-Modified-Since": "Wed Jun 19 09:00:00 2024" })).toBe(true);
+    // A five-digit year, an ISO date, a lower-case zone or a wrong day name is no HTTP-date: ignored, full answer.
+    expect(check({ "If-Modified-Since": "Wed, 19 Jun 20240 09:00:00 GMT" })).toBe(false);
+    expect(check({ "If-Modified-Since": "2024-06-19T09:00:00Z" })).toBe(false);
+    expect(check({ "If-Modified-Since": "Wed, 19 Jun 2024 09:00:00 gmt" })).toBe(false);
+    expect(check({ "If-Modified-Since": "Thu, 19 Jun 2024 09:00:00 GMT" })).toBe(false);
+  });
+
+  it("resolves an rfc850 two-digit year against the injected clock", () => {
+    const at = (now: string) => isNotModified(new Headers({ "If-Modified-Since": "Wednesday, 19-Jun-24 09:00:00 GMT" }), validators, new Date(now));
+    expect(at("2025-01-01T00:00:00Z")).toBe(true);
+    // With a clock in 1970 the same text means 1924: older than the document, so no 304.
+    expect(at("1970-01-01T00:00:00Z")).toBe(false);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatDateTime, formatMonth, formatRfc822, isoUtc, timeElement } from "../../../src/pages/dates";
-import { escapeHtml } from "../../../src/pages/escape";
+import { escapeHtml } from "../../../src/text/xml";
 
 describe("page dates (always UTC, whatever the local time zone)", () => {
   it("formats a readable UTC date and time in the page's language", () => {

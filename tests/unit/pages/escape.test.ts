@@ -1,7 +1,7 @@
 import { XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { renderArticlePage } from "../../../src/pages/article-page";
-import { escapeHtml, safeUrl } from "../../../src/pages/escape";
+import { escapeHtml, safeUrl } from "../../../src/text/xml";
 import { renderFeedPage } from "../../../src/pages/feed-page";
 import { renderHomePage } from "../../../src/pages/home";
 import { renderOpml } from "../../../src/pages/opml";

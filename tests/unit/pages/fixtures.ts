@@ -37,6 +37,8 @@ export const putinVisit: Article = {
   image: null,
   imageAlt: null,
   draft: false,
+  withdrawn: null,
+  correction: null,
 };
 
 export const noAuthors: Article = {
@@ -69,6 +71,8 @@ export const hostile: Article = {
   image: `https://img.example/evil.jpg?q=${ATTR_BREAK}`,
   imageAlt: `${SCRIPT} ${ATTR_BREAK}`,
   draft: false,
+  withdrawn: null,
+  correction: null,
 };
 
 export const TOPICS: Topic[] = [
