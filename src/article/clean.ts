@@ -65,7 +65,8 @@ const SOURCE_LINE = /^(\p{L}[\p{L}\p{M} ]{0,30}?)([^\S\n]*):[^\S\n]*(\S.*)$/u;
  * fails the test can never become a placeholder later, because any candidate
  * around it would contain a bracket. Removed placeholders leave a gap, and
  * adjacent ones (`[ad_1] [ad_2]`) share one, so the spacing is decided once
- * per run, from the real characters on either side.
+ * per run, from the real characters on either side; inside a candidate the
+ * same spacing applies before it is tested.
  */
 export function removePlaceholders(line: string, onLabel?: (label: string) => void): string {
   // Without any placeholder there is no innermost one either: nothing to do, no copy.
@@ -79,7 +80,8 @@ export function removePlaceholders(line: string, onLabel?: (label: string) => vo
     } else if (ch === "]") {
       const start = open.pop();
       if (start !== undefined && out.length - start <= MAX_CANDIDATE) {
-        const candidate = `${out.slice(start).filter((piece) => piece !== GAP).join("")}]`;
+        // The gaps inside take the spacing their neighbours give them: `[[ad_1] Wort_1]` is `[Wort_1]`.
+        const candidate = closeGaps([...out.slice(start), "]"]);
         const m = PLACEHOLDER_EXACT.exec(candidate);
         if (m !== null) {
           onLabel?.(m[1] ?? "");

@@ -29,7 +29,7 @@ import type { TopicKind } from "./topic-kinds";
 export { TOPIC_KINDS, isTopicKind, type TopicKind } from "./topic-kinds";
 
 /** Version of every index object; objects of another version are ignored. */
-export const INDEX_VERSION = 2;
+export const INDEX_VERSION = 3;
 
 /** How many newest visible articles a head or topic page holds in full. */
 export const PAGE_SIZE = 100;

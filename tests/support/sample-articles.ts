@@ -13,7 +13,11 @@ export interface ExpectedArticle {
   language: string;
   visible: boolean;
   published?: string;
+  /** The last update when it differs from `published` (a correction moves it). */
+  updated?: string;
   tags?: string[];
+  /** Front matter `correction` and `correction_date`, as the model carries them. */
+  correction?: { text: string; date: string | null };
   warnings?: string[];
   contains?: string[];
   absent?: string[];
@@ -84,6 +88,7 @@ export const SAMPLE_ARTICLES: Readonly<Record<string, ExpectedArticle>> = {
     language: "de",
     visible: true,
     published: "2025-03-14T08:30:00.000Z",
+    updated: "2025-03-15T12:00:00.000Z",
     tags: ["Energie", "Wohnen", "Förderung, kommunal"],
     warnings: [],
   },
@@ -169,6 +174,58 @@ export const SAMPLE_ARTICLES: Readonly<Record<string, ExpectedArticle>> = {
     image: "https://images.harbourtimes.example.com/2026/11/solar-ferry-marlin.jpg?w=1200&h=675",
     imageAlt: "The electric ferry Marlin at the Circular Quay pier, its roof covered in solar panels",
     absent: ["[ad_1]", "Comment (4)", "MAYA PATEL"],
+  },
+  "114_fischmarkt-autoren.md": {
+    title: "Fischmarkt öffnet nach dem Umbau wieder",
+    authors: ["Ben Schmidt", "Mira Yilmaz"],
+    link: "https://www.hafenblatt.example.de/stadt/fischmarkt-wiedereroeffnung",
+    language: "de",
+    visible: true,
+    published: "2026-08-14T06:45:00.000Z",
+    tags: ["Hafen", "Markt"],
+    warnings: [],
+    absent: ["name:", "url:", "ben-schmidt", "Anzeige", "Kommentar ("],
+  },
+  "115_library-late-fees.md": {
+    title: "City libraries drop late fees for good",
+    authors: ["Dana Whitfield"],
+    link: "https://www.harbourtimes.example.com/city/libraries-drop-late-fees",
+    language: "en",
+    visible: true,
+    published: "2026-05-06T09:00:00.000Z",
+    tags: ["Libraries", "City budget"],
+    warnings: [],
+    contains: ["<p>The city&#39;s public libraries will no longer charge late fees"],
+    absent: ["+++", "title =", "Comments ("],
+  },
+  "116_musee-reouverture.md": {
+    title: "Le musée des Tissus rouvre ses portes samedi après trois ans de travaux",
+    authors: ["Claire Dubois"],
+    link: "https://www.leprogres.example.fr/culture/musee-des-tissus-reouverture",
+    language: "fr",
+    visible: true,
+    published: "2026-03-23T10:30:00.000Z",
+    image: "https://www.leprogres.example.fr/images/musee-tissus-salle.jpg",
+    imageAlt: "La grande salle du musée des Tissus, vitrines éclairées et métiers à tisser anciens",
+    warnings: [],
+    absent: ["Publicité", "Commentaire ("],
+  },
+  "117_water-rates-correction.md": {
+    title: "Water rates rise by four percent next year",
+    authors: ["Tom Fischer"],
+    link: "https://www.harbourtimes.example.com/city/water-rates-2027",
+    language: "en",
+    visible: true,
+    published: "2026-02-11T07:15:00.000Z",
+    updated: "2026-02-12T16:00:00.000Z",
+    correction: {
+      text: "An earlier version of this article gave the increase as fourteen percent. It is four percent.",
+      date: "2026-02-12T16:00:00.000Z",
+    },
+    warnings: [],
+    contains: [
+      '<p class="correction"><strong>Correction (2026-02-12):</strong> An earlier version of this article gave the increase as fourteen percent. It is four percent.</p>\n<p>Households will pay',
+    ],
   },
 };
 

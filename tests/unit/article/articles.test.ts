@@ -47,6 +47,11 @@ describe("articles/", () => {
       expect(a.language).toBe(expected.language);
       expect(isVisible(a, NOW)).toBe(expected.visible);
       if (expected.published !== undefined) expect(a.published).toBe(expected.published);
+      expect(a.updated).toBe(expected.updated ?? a.published);
+      expect(a.image).toBe(expected.image ?? null);
+      expect(a.imageAlt).toBe(expected.imageAlt ?? null);
+      expect(a.correction).toEqual(expected.correction ?? null);
+      expect(a.withdrawn).toBeNull();
       if (expected.tags !== undefined) expect(a.tags).toEqual(expected.tags);
       expect(a.image).toBe(expected.image ?? null);
       expect(a.imageAlt).toBe(expected.imageAlt ?? null);
