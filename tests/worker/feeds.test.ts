@@ -106,7 +106,10 @@ describe("JSON Feed 1.1", () => {
       expect(item?.url, sample.file).toBe(expectedLink(sample));
       expect(item?.authors?.map((author) => author.name) ?? [], sample.file).toEqual(sample.authors);
       expect(item?.language, sample.file).toBe(sample.language);
-      expect(item?.content_html).toMatch(/^<p>/);
+      // A corrected article opens with its correction note.
+      expect(item?.content_html).toMatch(sample.correction ? /^<p class="correction">/ : /^<p>/);
+      if (sample.updated) expect(item?.date_modified, sample.file).toBe(sample.updated);
+      if (sample.image) expect(item?.image, sample.file).toBe(sample.image);
       expect(Date.parse(item?.date_published ?? "")).not.toBeNaN();
       if (sample.tags) expect(item?.tags).toEqual(sample.tags);
     }
