@@ -8,7 +8,7 @@
  * signature (6), then derive title (7), language (8), id (9) and dates (10).
  */
 
-import { parseDate } from "../text/dates";
+import { parseDate, parseIsoDate } from "../text/dates";
 import { normalizeLanguageTag } from "../text/language";
 import { stripXmlForbidden } from "../text/xml";
 import { removePlaceholders, splitTrailer } from "./clean";
@@ -74,8 +74,8 @@ export function parseArticle(raw: RawArticle, options: ParseOptions): ParseResul
  */
 export function isVisible(article: Pick<Article, "draft" | "published">, now: Date): boolean {
   if (article.draft) return false;
-  const published = Date.parse(article.published);
-  return Number.isFinite(published) && published <= now.getTime();
+  const published = parseIsoDate(article.published);
+  return published !== null && published.getTime() <= now.getTime();
 }
 
 function safeKey(raw: RawArticle): string {

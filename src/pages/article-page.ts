@@ -3,6 +3,7 @@
  */
 import type { Article } from "../article/model";
 import { PAGE_LANGUAGE, isoUtc, timeElement } from "./dates";
+import { parseIsoDate } from "../text/dates";
 import { escapeHtml, safeUrl } from "../text/xml";
 import { feedAlternates } from "./home";
 import type { MainFeed } from "./home";
@@ -30,9 +31,9 @@ export interface ArticlePageData {
 
 /** Same instant? Compared as times so `...00Z` and `...00.000Z` count as equal. */
 function sameInstant(a: string, b: string): boolean {
-  const ta = Date.parse(a);
-  const tb = Date.parse(b);
-  return Number.isNaN(ta) || Number.isNaN(tb) ? a === b : ta === tb;
+  const ta = parseIsoDate(a);
+  const tb = parseIsoDate(b);
+  return ta === null || tb === null ? a === b : ta.getTime() === tb.getTime();
 }
 
 /** The lead image's URL when it is one a page may load (http/https); null otherwise. */
