@@ -132,7 +132,9 @@ function closeGaps(out: readonly Piece[]): string {
     const p = res[res.length - 1] ?? "";
     const next = out[i + 1];
     const n = typeof next === "string" ? next : "";
-    res.push(gapSpacing(before, after, p, n));
+    // Only real characters go into `res`, so the next gap sees a real neighbour.
+    const spacing = gapSpacing(before, after, p, n);
+    if (spacing !== "") res.push(spacing);
   }
   // A run next to an existing blank can still leave two; a final squeeze keeps the promise.
   return res.join("").replace(/ {2,}/g, " ").trim();
