@@ -40,7 +40,7 @@ export function ifNoneMatchMatches(header: string, etag: string): boolean {
  * Both dates are HTTP-dates (§5.6.7), parsed strictly; `now` only resolves the
  * two-digit year of the obsolete rfc850 form.
  */
-export function isNotModified(request: Headers, validators: { etag: string; lastModified: string | null }, now: Date = new Date()): boolean {
+export function isNotModified(request: Headers, validators: { etag: string; lastModified: string | null }, now: Date): boolean {
   const ifNoneMatch = request.get("If-None-Match");
   if (ifNoneMatch !== null) return ifNoneMatchMatches(ifNoneMatch, validators.etag);
   const ifModifiedSince = request.get("If-Modified-Since");

@@ -14,6 +14,7 @@ import { itemGuid } from "../feed/guid";
 import { FEED_FORMATS, FEED_FORMAT_INFO, type FeedFormat } from "../feed/formats";
 import { renderFeed, type FeedDescriptor, type FeedItem, type FeedLink } from "../feed/render";
 import { isMonth } from "../index/schema";
+import { parseIsoDate } from "../text/dates";
 import { TOPIC_KINDS, TOPIC_KIND_INFO } from "../index/topic-kinds";
 import { canonicalTopicSlug, isTopicSlug } from "../index/topics";
 import { feedVersions, renderFeedPage } from "../pages/feed-page";
@@ -193,7 +194,7 @@ function feedDocument(built: ScopeFeed): Representation {
   return {
     body: renderFeed(built.format, built.descriptor, built.items),
     contentType: FEED_FORMAT_INFO[built.format].contentType,
-    lastModified: new Date(built.updated),
+    lastModified: parseIsoDate(built.updated),
     maxAge: built.maxAge,
   };
 }
@@ -223,7 +224,7 @@ function feedPage(svc: Services, terms: FeedTerms, built: ScopeFeed): Representa
       newer: built.neighbours.newer === undefined ? undefined : archivePage(built.neighbours.newer),
     }),
     contentType: "text/html; charset=utf-8",
-    lastModified: new Date(built.updated),
+    lastModified: parseIsoDate(built.updated),
     maxAge: built.maxAge,
   };
 }

@@ -13,6 +13,7 @@ import { renderArticlePage } from "../pages/article-page";
 import { FEED_STYLESHEET_XSL } from "../pages/feed-stylesheet";
 import { renderHomePage, type MainFeed, type Topic } from "../pages/home";
 import { renderOpml } from "../pages/opml";
+import { parseIsoDate } from "../text/dates";
 import { notFound, serve, type Representation } from "./representation";
 import { services, type AppEnv, type Services } from "./services";
 import { termsOf } from "./partner-access";
@@ -76,7 +77,7 @@ async function homePage(svc: Services): Promise<Representation> {
       opmlUrl: feed.siteUrl + OPML_PATH,
     }),
     contentType: HTML,
-    lastModified: new Date(latest[0]?.updated ?? head.builtAt),
+    lastModified: parseIsoDate(latest[0]?.updated ?? head.builtAt),
     maxAge: svc.config.cacheMaxAgeSeconds,
   };
 }
@@ -108,7 +109,7 @@ async function articlePage(c: Context<AppEnv>, svc: Services, id: string): Promi
       siteUrl: `${svc.config.feed.siteUrl}/`,
     }),
     contentType: HTML,
-    lastModified: new Date(article.updated),
+    lastModified: parseIsoDate(article.updated),
     maxAge: svc.config.cacheMaxAgeSeconds,
   };
 }
@@ -127,7 +128,7 @@ async function opmlCatalogue(svc: Services): Promise<Representation> {
       format: CATALOGUE_FORMAT,
     }),
     contentType: "text/x-opml; charset=utf-8",
-    lastModified: new Date(head.builtAt),
+    lastModified: parseIsoDate(head.builtAt),
     maxAge: svc.config.cacheMaxAgeSeconds,
   };
 }

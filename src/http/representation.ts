@@ -144,7 +144,9 @@ function answer(c: Context<AppEnv>, response: Response, cost: ResponseCost | nul
   if (cost) headers.set("Server-Timing", serverTiming(cost));
   if (cost?.cache === "stale") headers.set("Cache-Control", "public, max-age=30");
   const etag = headers.get("ETag");
-  if (etag && isNotModified(c.req.raw.headers, { etag, lastModified: headers.get("Last-Modified") })) {
+  // The application's clock, so an rfc850 date's two-digit year is read against the same time as everything else.
+  const now = new Date(c.get("app").nowMs());
+  if (etag && isNotModified(c.req.raw.headers, { etag, lastModified: headers.get("Last-Modified") }, now)) {
     const notModified = new Headers();
     for (const name of NOT_MODIFIED_HEADERS) {
       const value = headers.get(name);

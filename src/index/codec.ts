@@ -8,6 +8,7 @@
  * instead of failing a request on a property access deep in a renderer.
  */
 import type { Article } from "../article/model";
+import { parseIsoDate } from "../text/dates";
 import {
   INDEX_VERSION,
   TOPIC_KINDS,
@@ -43,7 +44,17 @@ function isStringArray(value: unknown): value is string[] {
 
 /** An ISO 8601 date a renderer can format (the feed library throws on anything else). */
 function isIsoDate(value: unknown): value is string {
-  return typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value));
+  return typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value) && parseIsoDate(value) !== null;
+}
+
+/** `Article.withdrawn`: null, or the reason (text or null). */
+function isWithdrawal(value: unknown): boolean {
+  return value === null || (isRecord(value) && isStringOrNull(value.reason));
+}
+
+/** `Article.correction`: null, or the note's text and its ISO date (or null). */
+function isCorrection(value: unknown): boolean {
+  return value === null || (isRecord(value) && isString(value.text) && (value.date === null || isIsoDate(value.date)));
 }
 
 /** The fields that decide an article's place in the index (id, order, topics). */
@@ -71,7 +82,10 @@ function isArticle(value: unknown): value is Article {
     isString(value.summary) &&
     isString(value.contentHtml) &&
     isStringOrNull(value.sourceUrl) &&
-    isStringOrNull(value.image)
+    isStringOrNull(value.image) &&
+    isStringOrNull(value.imageAlt) &&
+    isWithdrawal(value.withdrawn) &&
+    isCorrection(value.correction)
   );
 }
 

@@ -17,6 +17,8 @@ describe("index decoders check every field a renderer trusts", () => {
   it("accept what the rebuild writes", () => {
     expect(decodeHead(head()).ok).toBe(true);
     expect(decodeArticlePage(JSON.stringify({ version: INDEX_VERSION, article: GERMAN })).ok).toBe(true);
+    const corrected = { ...GERMAN, withdrawn: { reason: null }, correction: { text: "Fixed.", date: "2024-06-20T09:00:00.000Z" } };
+    expect(decodeArticlePage(JSON.stringify({ version: INDEX_VERSION, article: corrected })).ok).toBe(true);
   });
 
   it.each<[string, Record<string, unknown>]>([
@@ -26,6 +28,10 @@ describe("index decoders check every field a renderer trusts", () => {
     ["a source URL of the wrong type", { sourceUrl: 5 }],
     ["an empty id", { id: "" }],
     ["a draft flag that is not a boolean", { draft: "no" }],
+    ["an image alt text that is not a string", { imageAlt: 3 }],
+    ["a withdrawal without an object", { withdrawn: true }],
+    ["a correction without text", { correction: { date: null } }],
+    ["a correction dated with a non-date", { correction: { text: "x", date: "soon" } }],
   ])("refuse an item with %s", (_, change) => {
     const decoded = decodeHead(head({ items: [{ ...GERMAN, ...change }] }));
     expect(decoded.ok).toBe(false);
