@@ -168,9 +168,8 @@ describe("splitFrontMatter: hostile and broken input is refused with a reason, n
       const prev = names[i - 1] as string;
       lines.push(`${names[i]}: &${names[i]} [${Array(9).fill(`*${prev}`).join(",")}]`);
     }
-    const started = performance.now();
+    // Expanded, this is 9^9 strings; the test's timeout is the bound on "quickly".
     const reason = refused(`---\n${lines.join("\n")}\n---\nBody`);
-    expect(performance.now() - started).toBeLessThan(2_000);
     expect(reason).toMatch(/^front matter is not valid YAML: .*resource exhaustion/);
   });
   it("reads a few ordinary aliases", () => {
@@ -178,9 +177,7 @@ describe("splitFrontMatter: hostile and broken input is refused with a reason, n
   });
   it("refuses a front matter of 1 MB without parsing it", () => {
     const big = `---\ntitle: x\nsummary: ${"a".repeat(1024 * 1024)}\n---\nBody`;
-    const started = performance.now();
     expect(refused(big)).toBe(`front matter is larger than ${MAX_FRONT_MATTER_BYTES / 1024} KiB`);
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
   it("refuses YAML that does not parse, with the line of the file", () => {
     expect(refused("---\ntitle: ok\ntags: [unclosed\n---\nBody")).toMatch(/^front matter is not valid YAML: .*\(line \d+\)$/);

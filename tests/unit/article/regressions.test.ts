@@ -44,6 +44,11 @@ describe("nested ad placeholders are removed to a fixed point", () => {
     expect(removePlaceholders(line)).toBe(expected);
   });
 
+  it("removes 50,000 nested levels in one pass (repeating a regular expression would take minutes; the test's timeout is the bound)", () => {
+    const deep = `vorher ${"[a".repeat(50_000)}${"_1]".repeat(50_000)} nachher`;
+    expect(removePlaceholders(deep)).toBe("vorher nachher");
+  });
+
   it("leaves bracketed text that never becomes a placeholder", () => {
     expect(removePlaceholders("Siehe [1] und [a[b]_1] hier")).toBe("Siehe [1] und [a[b]_1] hier");
   });
