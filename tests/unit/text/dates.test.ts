@@ -102,3 +102,31 @@ describe("parseHttpDate (RFC 9110 §5.6.7, strict)", () => {
     expect(parseHttpDate(text, NOW)).toBeNull();
   });
 });
+
+describe("the machine's time zone", () => {
+  /** Runs `check` with the process in another time zone (Node re-reads TZ when it is assigned). */
+  function inZone(zone: string, check: () => void): void {
+    const saved = process.env.TZ;
+    process.env.TZ = zone;
+    try {
+      check();
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  }
+
+  it.each(["America/New_York", "Europe/Berlin", "Asia/Tokyo"])("changes no result in %s, not even in its daylight-saving gaps", (zone) => {
+    inZone(zone, () => {
+      // The switch took effect: 2024-03-10 02:30 does not exist in New York, 2024-03-31 02:30 not in Berlin.
+      expect(new Date(2024, 2, 10, 2, 30).getHours() === 2 && new Date(2024, 2, 31, 2, 30).getHours() === 2).toBe(zone === "Asia/Tokyo");
+      expect(iso(parseIsoDate("2024-03-10T02:30:00Z"))).toBe("2024-03-10T02:30:00.000Z");
+      expect(iso(parseIsoDate("2024-03-31 02:30"))).toBe("2024-03-31T02:30:00.000Z");
+      expect(iso(parseRfc2822Date("Sun, 10 Mar 2024 02:30:00 +0000"))).toBe("2024-03-10T02:30:00.000Z");
+      expect(iso(parseRfc2822Date("31 Mar 2024 03:30 +0100"))).toBe("2024-03-31T02:30:00.000Z");
+      expect(iso(parseHttpDate("Sun, 10 Mar 2024 02:30:00 GMT", NOW))).toBe("2024-03-10T02:30:00.000Z");
+      expect(iso(parseHttpDate("Sunday, 31-Mar-24 02:30:00 GMT", NOW))).toBe("2024-03-31T02:30:00.000Z");
+      expect(iso(parseHttpDate("Sun Mar 10 02:30:00 2024", NOW))).toBe("2024-03-10T02:30:00.000Z");
+    });
+  });
+});
