@@ -15,7 +15,8 @@ export default defineConfig({
       },
       {
         // Node-side integration: command-line tools against a local S3 server, pages in a real browser.
-        test: { name: "node", include: ["tests/node/**/*.test.ts"], environment: "node", testTimeout: 120_000, hookTimeout: 120_000 },
+        // One file at a time: several of them start the local service, S3 servers and Chromium.
+        test: { name: "node", include: ["tests/node/**/*.test.ts"], environment: "node", testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false },
       },
       {
         // The Worker inside workerd, against a real S3-protocol server on loopback.

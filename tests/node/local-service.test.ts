@@ -4,41 +4,18 @@
  * Chromium (screenshots land in test-artifacts/), and Ctrl-C leaves nothing
  * running.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { get as httpGet } from "node:http";
-import { createServer } from "node:net";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalService, type LocalService } from "../support/local-service";
 
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((path) => existsSync(path));
 const ARTIFACTS = join(process.cwd(), "test-artifacts");
-
-/** A free loopback port. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-/** Waits until the script says it is ready (it prints that once the Worker answers). */
-async function waitUntilReady(child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output()}`);
-    if (output().includes("Press Ctrl-C to stop.")) return;
-    await new Promise((done) => setTimeout(done, 200));
-  }
-  throw new Error(`the local service did not come up in time:\n${output()}`);
-}
 
 /**
  * GET over a connection of its own: the local dev server closes idle
@@ -74,32 +51,25 @@ function chromium(args: string[], profile: string): string {
 
 // Chromium comes from Debian's packages (.ci/run installs it); a developer machine without it skips these tests.
 describe.skipIf(!CHROMIUM && !process.env.CI)("the local service in a browser", () => {
-  let child: ChildProcess;
+  let service: LocalService;
   let base: string;
-  let output = "";
   let profile: string;
+  const output = () => service.output();
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
     profile = await mkdtemp(join(tmpdir(), "feed-worker-chromium-"));
-    child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/dev.ts"], {
-      env: { ...process.env, PORT: String(port) },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    await waitUntilReady(child, () => output);
+    service = await startLocalService();
+    base = service.base;
     mkdirSync(ARTIFACTS, { recursive: true });
   });
 
   afterAll(async () => {
-    if (child.exitCode === null) child.kill("SIGINT");
+    await service?.stop();
     await rm(profile, { recursive: true, force: true });
   });
 
   it("prints the feed URLs once it is up", () => {
-    for (const path of ["/rss.xml", "/atom.xml", "/feed.json"]) expect(output).toContain(`${base}${path}`);
+    for (const path of ["/rss.xml", "/atom.xml", "/feed.json"]) expect(output()).toContain(`${base}${path}`);
   });
 
   it("renders the home page with the latest articles and the feed links", () => {
@@ -170,6 +140,7 @@ describe.skipIf(!CHROMIUM && !process.env.CI)("the local service in a browser", 
   });
 
   it("stops everything on Ctrl-C", async () => {
+    const { child } = service;
     const exited = new Promise<number | null>((done) => child.once("exit", done));
     child.kill("SIGINT");
     expect(await exited).toBe(0);

@@ -6,47 +6,30 @@
  * that a loaded CI machine does not make it flaky, and the measured times are
  * printed.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { cp, mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../scripts/lib/bench/workerd";
+import { startLocalService, type LocalService } from "../support/local-service";
 
 const BROWSER = { Accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" };
 /** The product's target is 5 s; this bound only catches a change that never arrives. */
 const GENEROUS_MS = 30_000;
 
-let child: ChildProcess;
+let service: LocalService;
 let base: string;
 let folder: string;
-let output = "";
+const output = () => service.output();
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
   folder = await mkdtemp(join(tmpdir(), "watch-test-"));
   await cp(join(process.cwd(), "articles"), folder, { recursive: true, preserveTimestamps: true });
-  child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/dev.ts"], {
-    env: { ...process.env, PORT: String(port), ARTICLES_DIR: folder },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 90_000;
-  while (!output.includes("Press Ctrl-C to stop.")) {
-    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`the local service did not come up in time:\n${output}`);
-    await new Promise((done) => setTimeout(done, 200));
-  }
+  service = await startLocalService({ ARTICLES_DIR: folder });
+  base = service.base;
 });
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((done) => child.once("exit", done));
-    child.kill("SIGINT");
-    await exited;
-  }
+  await service?.stop();
   if (folder) await rm(folder, { recursive: true, force: true });
 });
 
@@ -62,7 +45,7 @@ async function timeUntilVisible(shows: (text: string) => boolean, started: numbe
     if (seen.rss !== undefined && seen.home !== undefined) return { rss: seen.rss, home: seen.home };
     await new Promise((done) => setTimeout(done, 50));
   }
-  throw new Error(`not visible within ${GENEROUS_MS} ms (rss: ${seen.rss ?? "no"}, home: ${seen.home ?? "no"}):\n${output.slice(-2000)}`);
+  throw new Error(`not visible within ${GENEROUS_MS} ms (rss: ${seen.rss ?? "no"}, home: ${seen.home ?? "no"}):\n${output().slice(-2000)}`);
 }
 
 const article = (sentence: string) => `${sentence}\nERIKA MUSTER\nQuelle: https://example.org/watch\nKommentar (0)\n`;
@@ -76,7 +59,7 @@ describe("npm start watching ARTICLES_DIR", () => {
     const took = await timeUntilVisible((text) => text.includes("Zeppelin landet"), started);
     console.log(`file added -> visible: /rss.xml ${took.rss} ms, / ${took.home} ms (target 5,000 ms)`);
     expect(Math.max(took.rss, took.home)).toBeLessThan(GENEROUS_MS);
-    expect(output).toContain("changes: 900_watched.txt applied");
+    expect(output()).toContain("changes: 900_watched.txt applied");
   });
 
   it("shows an edit", async () => {
@@ -100,6 +83,6 @@ describe("npm start watching ARTICLES_DIR", () => {
     await writeFile(join(folder, "notes.png"), "not an article");
     await writeFile(join(folder, "README.md"), "# About this folder\n");
     await new Promise((done) => setTimeout(done, 1_000));
-    expect(output).not.toMatch(/changes: .*(notes\.png|README\.md)/);
+    expect(output()).not.toMatch(/changes: .*(notes\.png|README\.md)/);
   });
 });
