@@ -38,6 +38,10 @@ export interface Env {
   ADMIN_TOKEN?: string;
   /** What the public feeds' items carry: `full` (default) or `summary`. Partners have terms of their own (`_partners.yaml`). */
   PUBLIC_CONTENT?: string;
+  /** Comma-separated http(s) URLs of WebSub hubs the main and topic feeds name and notify; empty: none. */
+  WEBSUB_HUBS?: string;
+  /** Days a withdrawn article stays in the Atom feeds as an RFC 6721 tombstone (default 30). */
+  TOMBSTONE_DAYS?: string;
 }
 
 /**
@@ -64,6 +68,8 @@ export const CONFIG_VARIABLE_NAMES = Object.keys({
   CACHE_MAX_AGE: true,
   ADMIN_TOKEN: true,
   PUBLIC_CONTENT: true,
+  WEBSUB_HUBS: true,
+  TOMBSTONE_DAYS: true,
 } satisfies Record<keyof Env, true>) as (keyof Env)[];
 
 /**
@@ -76,6 +82,13 @@ export interface StoreSettings {
   /** Language of articles that neither declare nor reveal one (FEED_LANGUAGE): parser input. */
   defaultLanguage: string;
   indexTtlSeconds: number;
+  /**
+   * WebSub hubs (WEBSUB_HUBS), normalised absolute URLs: every invocation
+   * that changes the index notifies them, request or not (cron, queue).
+   */
+  websubHubs: readonly string[];
+  /** Days a withdrawn article is announced as a tombstone (TOMBSTONE_DAYS): the index prunes older ones. */
+  tombstoneDays: number;
 }
 
 /** Configuration of one request: the store settings plus what the site publishes, with defaults applied. */
@@ -126,7 +139,26 @@ export function loadStoreSettings(env: Env): StoreSettings {
     prefix: normalisePrefix(text(env.S3_PREFIX)),
     defaultLanguage: text(env.FEED_LANGUAGE) || "en",
     indexTtlSeconds: integer(env.INDEX_TTL, "INDEX_TTL", 60, 0, 86_400),
+    websubHubs: hubList(env.WEBSUB_HUBS),
+    tombstoneDays: integer(env.TOMBSTONE_DAYS, "TOMBSTONE_DAYS", 30, 0, 3650),
   };
+}
+
+/** At most this many hubs: each costs a subrequest per change (see `app/websub.ts`). */
+const MAX_HUBS = 5;
+
+/** WEBSUB_HUBS: comma-separated http(s) URLs, in their normalised form, duplicates dropped. */
+function hubList(value: string | undefined): string[] {
+  const hubs: string[] = [];
+  for (const part of text(value).split(",")) {
+    const candidate = part.trim();
+    if (candidate === "") continue;
+    if (!isHttpUrl(candidate)) throw new ConfigError("WEBSUB_HUBS must be a comma-separated list of http(s) URLs");
+    const normalised = new URL(candidate).href;
+    if (!hubs.includes(normalised)) hubs.push(normalised);
+  }
+  if (hubs.length > MAX_HUBS) throw new ConfigError(`WEBSUB_HUBS may name at most ${MAX_HUBS} hubs`);
+  return hubs;
 }
 
 /**

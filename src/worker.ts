@@ -19,18 +19,18 @@ export function createWorker(options: ApplicationOptions = {}) {
 
     fetch: app.fetch,
 
-    async scheduled(_controller: ScheduledController, env: Env, _ctx: ExecutionContext): Promise<void> {
+    async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
       const svc = application.storeServices(env);
-      const siteUrl = env.SITE_URL?.trim() || undefined;
-      const report = await application.rebuild(svc.settings, svc.store, siteUrl);
+      const siteUrl = env.SITE_URL?.trim().replace(/\/+$/, "") || undefined;
+      const report = await application.rebuild(svc.settings, svc.store, siteUrl, (work) => ctx.waitUntil(work));
       console.log(
         `index rebuilt: ${report.listed} listed, ${report.parsed} parsed, ${report.unchanged} unchanged, ` +
           `${report.deleted} deleted, ${report.skipped.length} skipped, ${report.reads} reads, ${report.writes} writes`,
       );
     },
 
-    async queue(batch: MessageBatch<unknown>, env: Env, _ctx: ExecutionContext): Promise<void> {
-      await consumeChangeBatch(application, batch, env);
+    async queue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
+      await consumeChangeBatch(application, batch, env, (work) => ctx.waitUntil(work));
     },
   } satisfies ExportedHandler<Env> & { application: Application };
 }

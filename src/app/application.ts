@@ -30,6 +30,7 @@ import type { PartnerDefinition } from "../partners/definition";
 import { loadPartnerDefinition } from "../partners/storage";
 import { BoundedCache } from "./bounded-cache";
 import { purgeKeys } from "./cache-keys";
+import { PING_SUBREQUEST_BUDGET, publishToHubs, publishedFeedUrls, type PublishReport } from "./websub";
 
 /** A finished 200 response as plain data, so it can be answered many times from memory. */
 export interface RenderedDocument {
@@ -44,6 +45,8 @@ export interface Services {
   config: Config;
   store: MeteredStore;
   index: IndexReader;
+  /** The request's `waitUntil`, for work that must outlive the answer (pings after a rebuild). */
+  background?: Background;
 }
 
 /** What an invocation without a request (cron, queue) works with. */
@@ -63,15 +66,27 @@ export interface ApplicationOptions {
   edgeCache?: Cache | null;
   /** The index update for changed keys; default the index's `applyChanges` (tests may wrap it). */
   applyChanges?: typeof applyChanges;
-  /** Outgoing HTTP requests that are not store requests (confirming a subscription); default `fetch`. */
+  /** Outgoing HTTP requests that are not store requests (confirming a subscription, WebSub publish pings); default `fetch`. */
   fetch?: typeof fetch;
+  /** Timing of the publish pings (`websub.ts` defaults; tests make them short). */
+  websub?: { timeoutMs?: number; backoffMs?: number };
 }
+
+/** Where an invocation keeps work that must outlive its answer (`ExecutionContext.waitUntil`). */
+export type Background = (work: Promise<unknown>) => void;
 
 /** What {@link Application.applyChanges} did. */
 export interface AppliedChanges extends ChangeReport {
   /** Keys that name no article (the index folder, other extensions, other prefixes): nothing to do. */
   ignored: string[];
 }
+
+/**
+ * Subrequests the index update of one invocation may spend while hubs are
+ * configured: the index's default (45 of the invocation's 50) less the
+ * publish pings' share ({@link PING_SUBREQUEST_BUDGET}).
+ */
+export const INDEX_BUDGET_WITH_HUBS = 45 - PING_SUBREQUEST_BUDGET;
 
 /**
  * Edge-cache deletions one invocation makes after an update at most. A change
@@ -98,6 +113,7 @@ export class Application {
   /** Parsed index objects (promises, so concurrent requests share one read) by store identity and object key. */
   readonly indexObjects: IndexObjectCache = new BoundedCache<Promise<unknown>>(INDEX_CACHE_BOUNDS);
   readonly edgeCache: Cache | null;
+  private readonly websubTiming: { timeoutMs?: number; backoffMs?: number };
   private readonly openStore: (settings: StoreSettings) => ArticleStore;
   readonly fetch: typeof fetch;
   private readonly indexUpdate: typeof applyChanges;
@@ -119,6 +135,7 @@ export class Application {
     this.indexUpdate = options.applyChanges ?? applyChanges;
     // Unbound `fetch` throws "Illegal invocation" in workerd when called as a method.
     this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.websubTiming = options.websub ?? {};
   }
 
   /** Milliseconds since the epoch by the application's clock. */
@@ -130,10 +147,10 @@ export class Application {
    * Services for a request to `requestUrl` in the Worker environment `env`.
    * @throws {ConfigError} when the configuration is incomplete.
    */
-  services(env: Env, requestUrl: string): Services {
+  services(env: Env, requestUrl: string, background?: Background): Services {
     const config = loadConfig(env, requestUrl);
     const store = meterStore(this.openStore(config));
-    return { app: this, config, store, index: this.indexReader(config, store) };
+    return { app: this, config, store, index: this.indexReader(config, store), ...(background ? { background } : {}) };
   }
 
   /**
@@ -160,7 +177,7 @@ export class Application {
     const now = this.nowMs();
     if (this.rebuildsInFlight.has(identity) || last === undefined || now - last >= svc.config.indexTtlSeconds * 1000) {
       this.lastRequestRebuild.set(identity, now);
-      await this.rebuild(svc.config, svc.store, svc.config.feed.siteUrl);
+      await this.rebuild(svc.config, svc.store, svc.config.feed.siteUrl, svc.background);
       const built = await svc.index.head();
       if (built) return built;
     }
@@ -170,12 +187,15 @@ export class Application {
   /**
    * Runs one rebuild of the index of `settings`' store, shared with concurrent
    * callers and run after any update under way, then invalidates what was
-   * derived from the old index.
+   * derived from the old index and notifies the WebSub hubs of the feeds that
+   * changed, in `background` (the pings never delay or fail the rebuild;
+   * without it they run detached).
    */
-  rebuild(settings: StoreSettings, store: ArticleStore, siteUrl?: string): Promise<RebuildReport> {
+  rebuild(settings: StoreSettings, store: ArticleStore, siteUrl?: string, background?: Background): Promise<RebuildReport> {
     const identity = storeIdentity(settings);
     let running = this.rebuildsInFlight.get(identity);
     if (!running) {
+      let changedScopes: readonly FeedScope[] | undefined;
       running = this.serialized(identity, () =>
         rebuildIndex(store, {
           articlePrefix: settings.prefix,
@@ -183,10 +203,17 @@ export class Application {
           now: this.clock(),
           log: (message) => console.warn(message),
         }),
-      ).finally(async () => {
-        this.rebuildsInFlight.delete(identity);
-        await this.indexChanged(settings, siteUrl);
-      });
+      )
+        .then((report) => {
+          changedScopes = report.changedScopes;
+          return report;
+        })
+        .finally(async () => {
+          this.rebuildsInFlight.delete(identity);
+          // After a failed run nothing is known to have changed: purge the main documents as before, ping nobody.
+          await this.indexChanged(settings, siteUrl, changedScopes);
+          if (changedScopes) this.afterChange(settings, siteUrl, changedScopes, background);
+        });
       this.rebuildsInFlight.set(identity, running);
     }
     return running;
@@ -198,12 +225,14 @@ export class Application {
    * state is read). Keys that name no article are ignored. Runs after any
    * update of the same store under way (a running rebuild may have listed the
    * bucket before these keys changed), within the index's default budget of
-   * store requests for one invocation; what the budget did not reach is in
-   * `remaining`, for the caller to retry. Then forgets, in memory and in the
-   * edge cache, the documents of the feeds that changed.
+   * store requests for one invocation (less the publish pings' share when
+   * there are hubs); what the budget did not reach is in `remaining`, for the
+   * caller to retry. Then forgets, in memory and in the edge cache, the
+   * documents of the feeds that changed, and notifies the WebSub hubs of them
+   * in `background`.
    * @throws {StoreError} when the store fails; nothing is lost, the keys can be retried.
    */
-  async applyChanges(settings: StoreSettings, store: ArticleStore, keys: readonly string[], siteUrl?: string): Promise<AppliedChanges> {
+  async applyChanges(settings: StoreSettings, store: ArticleStore, keys: readonly string[], siteUrl?: string, background?: Background): Promise<AppliedChanges> {
     const unique = [...new Set(keys)];
     const articles = unique.filter((key) => isArticleKey(key, settings.prefix));
     const ignored = unique.filter((key) => !isArticleKey(key, settings.prefix));
@@ -214,10 +243,43 @@ export class Application {
         defaultLanguage: settings.defaultLanguage,
         now: this.clock(),
         log: (message) => console.warn(message),
+        ...(settings.websubHubs.length > 0 ? { budget: INDEX_BUDGET_WITH_HUBS } : {}),
       }),
     );
-    if (report.changedScopes.length > 0) await this.indexChanged(settings, siteUrl, report.changedScopes);
+    if (report.changedScopes.length > 0) {
+      await this.indexChanged(settings, siteUrl, report.changedScopes);
+      this.afterChange(settings, siteUrl, report.changedScopes, background);
+    }
     return { ...report, ignored };
+  }
+
+  /**
+   * After the purge (so that a hub fetching a feed at once gets the new
+   * document from here): the publish pings, in `background` where there is
+   * an execution context, detached otherwise.
+   */
+  private afterChange(settings: StoreSettings, siteUrl: string | undefined, scopes: readonly FeedScope[], background: Background | undefined): void {
+    if (scopes.length === 0 || settings.websubHubs.length === 0) return;
+    const pings = this.notifyHubs(settings, siteUrl, scopes);
+    if (background) background(pings);
+    else void pings;
+  }
+
+  /**
+   * Sends the WebSub publish pings for the published feeds among `scopes`
+   * (main and topic feeds, each format) to every hub of WEBSUB_HUBS, within
+   * {@link PING_SUBREQUEST_BUDGET}. Needs the site URL to name the feeds;
+   * without one, or without hubs, it does nothing. Never rejects.
+   */
+  async notifyHubs(settings: StoreSettings, siteUrl: string | undefined, scopes: readonly FeedScope[]): Promise<PublishReport | null> {
+    if (settings.websubHubs.length === 0) return null;
+    if (!siteUrl) {
+      this.noticeOnce("websub: WEBSUB_HUBS is set but SITE_URL is not, so invocations without a request cannot name the feeds to hubs");
+      return null;
+    }
+    const urls = publishedFeedUrls(siteUrl, scopes);
+    if (urls.length === 0) return null;
+    return publishToHubs({ hubs: settings.websubHubs, urls, fetch: this.fetch, budget: PING_SUBREQUEST_BUDGET, ...this.websubTiming });
   }
 
   /**

@@ -15,7 +15,7 @@
  * dead-letter queue when one is configured); the cron reconciliation repairs
  * whatever a lost event missed.
  */
-import type { AppliedChanges, Application, StoreServices } from "../app/application";
+import type { AppliedChanges, Application, Background, StoreServices } from "../app/application";
 import { ConfigError, type Env } from "../config";
 import { parseR2Event } from "./r2-event";
 
@@ -33,7 +33,7 @@ export interface BatchOutcome {
 }
 
 /** Consumes one batch of R2 event notifications; never throws (a thrown error would retry the whole batch at once). */
-export async function consumeChangeBatch(app: Application, batch: MessageBatch<unknown>, env: Env): Promise<BatchOutcome> {
+export async function consumeChangeBatch(app: Application, batch: MessageBatch<unknown>, env: Env, background?: Background): Promise<BatchOutcome> {
   let svc: StoreServices;
   try {
     svc = app.storeServices(env);
@@ -64,10 +64,10 @@ export async function consumeChangeBatch(app: Application, batch: MessageBatch<u
   }
   if (byKey.size === 0) return { applied: 0, retried: 0, dropped };
 
-  const siteUrl = env.SITE_URL?.trim() || undefined;
+  const siteUrl = env.SITE_URL?.trim().replace(/\/+$/, "") || undefined;
   let report: AppliedChanges;
   try {
-    report = await app.applyChanges(svc.settings, svc.store, [...byKey.keys()], siteUrl);
+    report = await app.applyChanges(svc.settings, svc.store, [...byKey.keys()], siteUrl, background);
   } catch (error) {
     console.error(`queue ${batch.queue}: index update failed, ${byKey.size} keys retried: ${error instanceof Error ? error.message : "unknown error"}`);
     for (const messages of byKey.values()) for (const message of messages) message.retry({ delaySeconds: FAILURE_RETRY_DELAY_SECONDS });

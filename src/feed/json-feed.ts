@@ -40,6 +40,8 @@ interface JsonFeedDocument {
   next_url?: string;
   authors?: JsonFeedAuthor[];
   language?: string;
+  /** JSON Feed 1.1 `hubs`: "endpoints that can be used to subscribe to real-time notifications". */
+  hubs?: { type: string; url: string }[];
   items: JsonFeedItem[];
 }
 
@@ -97,6 +99,7 @@ export function renderJsonFeed(feed: FeedDescriptor, items: readonly FeedItem[])
     ...(next !== undefined ? { next_url: absoluteUrl(next.href, "next link") } : {}),
     ...(feed.author !== undefined ? { authors: [{ name: feed.author }] } : {}),
     ...(language !== undefined ? { language } : {}),
+    ...(feed.hubs !== undefined && feed.hubs.length > 0 ? { hubs: feed.hubs.map((hub) => ({ type: "WebSub", url: absoluteUrl(hub, "hub") })) } : {}),
     items: items.map((item) => jsonItem(item, language)),
   };
   return JSON.stringify(doc, null, 2);

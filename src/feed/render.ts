@@ -50,6 +50,11 @@ export interface FeedDescriptor {
   author?: string;
   /** RFC 5005 §4: archived feed document -> <fh:archive/> in RSS and Atom */
   archive?: boolean;
+  /**
+   * WebSub hubs that publish this document (W3C WebSub §4): `rel="hub"` links
+   * in RSS and Atom, `hubs` in JSON Feed; absent or empty: none.
+   */
+  hubs?: readonly string[];
 }
 
 /**

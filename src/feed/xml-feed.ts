@@ -71,6 +71,8 @@ function plainTextHtml(text: string): string {
 /** Feed-level links, self first (its media type is the document's own), then the caller's links. */
 function xmlLinks(format: XmlFormat, feed: FeedDescriptor): XmlLink[] {
   const links: XmlLink[] = [{ rel: "self", href: absoluteUrl(feed.selfUrl, "selfUrl"), type: FEED_FORMAT_INFO[format].mediaType }];
+  // W3C WebSub §4: a hub link next to the self link names where to subscribe to that very URL.
+  for (const hub of feed.hubs ?? []) links.push({ rel: "hub", href: absoluteUrl(hub, "hub") });
   // RSS has the channel <link> for the site; Atom names it with an alternate link.
   if (format === "atom") links.push({ rel: "alternate", href: absoluteUrl(feed.siteUrl, "siteUrl"), type: "text/html" });
   for (const link of feed.links) {

@@ -50,7 +50,7 @@ async function isAdminToken(c: Context<AppEnv>, candidate: string): Promise<bool
 export function registerAdminRoutes(app: Hono<AppEnv>): void {
   app.post("/admin/reindex", adminAuth(), async (c) => {
     const svc = services(c);
-    const report = await svc.app.rebuild(svc.config, svc.store, svc.config.feed.siteUrl);
+    const report = await svc.app.rebuild(svc.config, svc.store, svc.config.feed.siteUrl, svc.background);
     return c.json({
       listed: report.listed,
       parsed: report.parsed,

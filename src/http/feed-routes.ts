@@ -24,6 +24,7 @@ import { termsOf } from "./partner-access";
 import { notFound, serve, type Representation } from "./representation";
 import { services, type AppEnv, type Services } from "./services";
 import { OPML_PATH, articlePath, feedPath, type FeedScope } from "../urls";
+import { isPublishedScope } from "../app/websub";
 
 /** `?limit=` bounds: enough for a reader's first sync, small enough to render fast. */
 const MAX_LIMIT = 100;
@@ -167,6 +168,7 @@ async function buildScopeFeed(svc: Services, terms: FeedTerms, scope: FeedScope,
   const neighbours = archiveNeighbours(scope, view.months);
 
   const selfUrl = terms.linkBase + feedPath(scope, format) + (limit === null ? "" : `?limit=${limit}`);
+  const hubs = advertisedHubs(svc.config.websubHubs, scope, terms, limit);
   // No XSLT stylesheet is named any more: browsers get the HTML page instead (`/feed.xsl` stays for old copies).
   const descriptor: FeedDescriptor = {
     // A partner's feed is a feed of its own, whichever way its token comes and however often it is rotated.
@@ -180,6 +182,7 @@ async function buildScopeFeed(svc: Services, terms: FeedTerms, scope: FeedScope,
     links: feedLinks(terms.linkBase, scope, format, neighbours),
     updated,
     ...(scope.kind === "archive" ? { archive: closedArchive } : {}),
+    ...(hubs.length > 0 ? { hubs } : {}),
   };
   const items: FeedItem[] = shown.map((article) => ({
     article: itemUnderTerms(article, terms),
@@ -189,13 +192,26 @@ async function buildScopeFeed(svc: Services, terms: FeedTerms, scope: FeedScope,
   return { scope, format, descriptor, items, neighbours, updated, maxAge: closedArchive ? "immutable" : svc.config.cacheMaxAgeSeconds };
 }
 
+/**
+ * The hubs a document names (W3C WebSub §4): only where a publish ping will
+ * reach its subscribers, i.e. at exactly the URLs `app/websub.ts` pings. So
+ * none for a `?limit=` variant (its self URL is never pinged) and none for a
+ * partner: its self URL holds the token, which must never reach a hub.
+ */
+function advertisedHubs(hubs: readonly string[], scope: FeedScope, terms: FeedTerms, limit: number | null): readonly string[] {
+  return terms.partner === null && limit === null && isPublishedScope(scope) ? hubs : [];
+}
+
 /** The feed document itself, for feed readers. */
 function feedDocument(built: ScopeFeed): Representation {
+  const hubs = built.descriptor.hubs ?? [];
   return {
     body: renderFeed(built.format, built.descriptor, built.items),
     contentType: FEED_FORMAT_INFO[built.format].contentType,
     lastModified: parseIsoDate(built.updated),
     maxAge: built.maxAge,
+    // W3C WebSub §4: the HTTP Link header (RFC 8288) is the discovery that works for every format.
+    ...(hubs.length > 0 ? { links: [...hubs.map((href) => ({ href, rel: "hub" })), { href: built.descriptor.selfUrl, rel: "self" }] } : {}),
   };
 }
 

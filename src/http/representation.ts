@@ -22,6 +22,8 @@ export interface Representation {
   lastModified: Date | null;
   /** Freshness lifetime in seconds; `immutable` for documents that never change again (closed archives). */
   maxAge: number | "immutable";
+  /** Links for the HTTP `Link` header (RFC 8288), e.g. WebSub `hub` and `self`. */
+  links?: readonly { href: string; rel: string }[];
 }
 
 /** How {@link serve} files a document. */
@@ -132,7 +134,13 @@ async function toResponse(representation: Representation, varyOnAccept: boolean,
   });
   if (representation.lastModified) headers.set("Last-Modified", representation.lastModified.toUTCString());
   if (varyOnAccept) headers.set("Vary", "Accept");
+  if (representation.links && representation.links.length > 0) headers.set("Link", linkHeader(representation.links));
   return new Response(representation.body, { status: 200, headers });
+}
+
+/** RFC 8288 §3: `<uri>; rel="name"` per link, comma-separated. URLs here are normalised absolute URLs (no `>` or `"`). */
+export function linkHeader(links: readonly { href: string; rel: string }[]): string {
+  return links.map((link) => `<${link.href}>; rel="${link.rel}"`).join(", ");
 }
 
 /**

@@ -4,7 +4,7 @@
  * it on first use (so routes that need no store never read its configuration).
  */
 import type { Context } from "hono";
-import type { Application, Services } from "../app/application";
+import type { Application, Background, Services } from "../app/application";
 import type { Env } from "../config";
 import type { PartnerBindings } from "../partners/usage";
 import type { Access } from "./partner-access";
@@ -22,7 +22,17 @@ export interface AppEnv {
 export function services(c: Context<AppEnv>): Services {
   const existing = c.get("services");
   if (existing) return existing;
-  const created = c.get("app").services(c.env, c.req.url);
+  const created = c.get("app").services(c.env, c.req.url, backgroundOf(c));
   c.set("services", created);
   return created;
+}
+
+/** The request's `waitUntil`, where the runtime gives an execution context (Hono throws otherwise). */
+function backgroundOf(c: Context<AppEnv>): Background | undefined {
+  try {
+    const ctx = c.executionCtx;
+    return (work) => ctx.waitUntil(work);
+  } catch {
+    return undefined;
+  }
 }

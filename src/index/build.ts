@@ -48,6 +48,7 @@ import {
   type TopicPage,
 } from "./schema";
 import { articleTopics } from "./topics";
+import type { FeedScope } from "../urls";
 
 /** Options of {@link rebuildIndex}. */
 export interface RebuildOptions {
@@ -77,6 +78,12 @@ export interface RebuildReport {
   skipped: { key: string; reason: string }[];
   /** Parser warnings of the objects parsed in this run. */
   warnings: { key: string; warnings: string[] }[];
+  /**
+   * Feeds whose content changed in this run: main when the head was written,
+   * each topic and archive month whose page was written (for cache purges
+   * and WebSub pings).
+   */
+  changedScopes: FeedScope[];
   /** Store requests that read: listings and gets. */
   reads: number;
   /** Store requests that change the bucket: puts and deletes. */
@@ -240,6 +247,7 @@ export async function rebuildIndex(store: ArticleStore, options: RebuildOptions)
     deleted,
     skipped,
     warnings,
+    changedScopes: changed.flatMap((plan) => (plan.scope ? [plan.scope] : [])),
     reads: io.meter.reads,
     writes: io.meter.writes,
     durationMs: Date.now() - started,
@@ -317,6 +325,8 @@ interface PagePlan {
   members: Member[];
   /** 0: article objects, 1: topic and month pages, 2: the head (written last). */
   phase: 0 | 1 | 2;
+  /** The feed this object is the content of (none for article objects). */
+  scope?: FeedScope;
   render(items: Article[], builtAt: string): IndexHead | TopicPage | MonthPage | ArticlePage;
 }
 
@@ -458,6 +468,7 @@ function planPages(members: Member[], keys: IndexKeys, now: Date): PagePlan[] {
       fingerprint: hashHex(`topic\n${kind}\n${slug}\n${name}\n${memberList(pageMembers)}`),
       members: pageMembers,
       phase: 1,
+      scope: { kind: "topic", topic: kind, slug },
       render: (items) => ({ version: INDEX_VERSION, kind, slug, name, items }),
     });
     if (group.count > 0) catalog[kind].push({ slug, name, count: group.count, updated: group.updated });
@@ -473,6 +484,7 @@ function planPages(members: Member[], keys: IndexKeys, now: Date): PagePlan[] {
       fingerprint: hashHex(`month\n${month}\n${memberList(bucket.members)}`),
       members: bucket.members,
       phase: 1,
+      scope: { kind: "archive", month },
       render: (items) => ({ version: INDEX_VERSION, month, items }),
     });
     if (bucket.count > 0) monthCounts.push({ month, count: bucket.count });
@@ -487,6 +499,7 @@ function planPages(members: Member[], keys: IndexKeys, now: Date): PagePlan[] {
     ),
     members: headMembers,
     phase: 2,
+    scope: { kind: "main" },
     render: (items, builtAt) => ({ version: INDEX_VERSION, builtAt, items, catalog, months: monthCounts }),
   });
   return plans;

@@ -4,7 +4,7 @@
  *
  * PROVISIONAL: this implementation runs the incremental {@link rebuildIndex}
  * for every call, so it applies every key at once, ignores the subrequest
- * budget and reports the main feed as the one changed scope. The sharded
+ * budget and reports the feeds whose index objects the rebuild wrote. The sharded
  * index replaces it behind the same interface, which is what the change
  * sources (queue, webhook, publish, the local watcher) are written against.
  */
@@ -52,7 +52,7 @@ export async function applyChanges(store: ArticleStore, keys: readonly string[],
     ...(options.now ? { now: options.now } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
-  return { applied: [...new Set(keys)], remaining: [], changedScopes: [{ kind: "main" }], reads: report.reads, writes: report.writes };
+  return { applied: [...new Set(keys)], remaining: [], changedScopes: report.changedScopes, reads: report.reads, writes: report.writes };
 }
 
 /** What a reconciliation run did. */

@@ -6,6 +6,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** Endpoint of the local S3 server started by the global setup. */
     s3Endpoint: string;
+    /** Base URL of the WebSub hub stub (`hub-stub.ts`). */
+    hubEndpoint: string;
   }
 }
 
@@ -26,7 +28,17 @@ export const TEST_BUCKETS = {
   events: "events",
   /** Empty and never indexed at start: only the Worker's queue consumer indexes it. */
   queue: "queue",
+  /** Empty at start: the WebSub, delta and withdrawal tests write and delete articles in it. */
+  websub: "websub",
 } as const;
+
+/** One request the WebSub hub stub (`hub-stub.ts`) received, as its `/_recorded/<label>` lists them. */
+export interface RecordedPing {
+  /** The first path segment: `ok`, `fail`, `flaky`, `refuse`, `hang`. */
+  behaviour: string;
+  contentType: string | null;
+  body: string;
+}
 
 export type TestBucket = keyof typeof TEST_BUCKETS;
 

@@ -10,6 +10,7 @@
 import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
 import type { Env } from "../../src/config";
 import { createWorker } from "../../src/worker";
+import type { ApplicationOptions } from "../../src/app/application";
 import { testEnv } from "./env";
 
 /** The instant every test worker takes for "now": after every sample article but the embargoed one. */
@@ -19,8 +20,8 @@ export const TEST_NOW = new Date("2026-12-01T12:00:00.000Z");
 export type TestWorker = ReturnType<typeof createWorker>;
 
 /** A worker with state of its own and the test clock (or `clock`). */
-export function newWorker(clock: () => Date = () => TEST_NOW): TestWorker {
-  return createWorker({ clock });
+export function newWorker(clock: () => Date = () => TEST_NOW, options: Omit<ApplicationOptions, "clock"> = {}): TestWorker {
+  return createWorker({ ...options, clock });
 }
 
 /** The isolate most tests share. */

@@ -67,10 +67,21 @@ describe("loadConfig", () => {
     [{ FEED_LIMIT: "500" }, /FEED_LIMIT/],
     [{ INDEX_TTL: "-1" }, /INDEX_TTL/],
     [{ S3_FORCE_PATH_STYLE: "yes" }, /S3_FORCE_PATH_STYLE/],
+    [{ WEBSUB_HUBS: "https://hub.example, ftp://hub.example" }, /WEBSUB_HUBS/],
+    [{ WEBSUB_HUBS: "hub.example" }, /WEBSUB_HUBS/],
+    [{ WEBSUB_HUBS: "https://a.example,https://b.example,https://c.example,https://d.example,https://e.example,https://f.example" }, /WEBSUB_HUBS/],
+    [{ TOMBSTONE_DAYS: "thirty" }, /TOMBSTONE_DAYS/],
   ])("refuses %j with a message naming the variable, never its value", (override, name) => {
     const attempt = () => loadConfig({ ...minimal, ...override }, "http://127.0.0.1:8787/");
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(name);
     expect(attempt).not.toThrow(/secret|500|ftp/);
+  });
+
+  it("reads WEBSUB_HUBS as normalised http(s) URLs without repeats, and TOMBSTONE_DAYS (default 30)", () => {
+    const config = loadStoreSettings({ ...minimal, WEBSUB_HUBS: " https://HUB.example.com , http://127.0.0.1:9/hub,https://hub.example.com/", TOMBSTONE_DAYS: "7" });
+    expect(config.websubHubs).toEqual(["https://hub.example.com/", "http://127.0.0.1:9/hub"]);
+    expect(config.tombstoneDays).toBe(7);
+    expect(loadStoreSettings(minimal)).toMatchObject({ websubHubs: [], tombstoneDays: 30 });
   });
 });
