@@ -30,6 +30,7 @@ import type { PartnerDefinition } from "../partners/definition";
 import { loadPartnerDefinition } from "../partners/storage";
 import { BoundedCache } from "./bounded-cache";
 import { purgeKeys } from "./cache-keys";
+import { FeedVersions } from "./feed-versions";
 import { PING_SUBREQUEST_BUDGET, publishToHubs, publishedFeedUrls, type PublishReport } from "./websub";
 
 /** A finished 200 response as plain data, so it can be answered many times from memory. */
@@ -113,6 +114,8 @@ export class Application {
   /** Parsed index objects (promises, so concurrent requests share one read) by store identity and object key. */
   readonly indexObjects: IndexObjectCache = new BoundedCache<Promise<unknown>>(INDEX_CACHE_BOUNDS);
   readonly edgeCache: Cache | null;
+  /** Earlier versions of feed documents, for RFC 3229 `feed` deltas; kept across index changes (each names one ETag). */
+  readonly feedVersions: FeedVersions;
   private readonly websubTiming: { timeoutMs?: number; backoffMs?: number };
   private readonly openStore: (settings: StoreSettings) => ArticleStore;
   readonly fetch: typeof fetch;
@@ -133,6 +136,7 @@ export class Application {
     this.openStore = options.openStore ?? ((settings) => createS3Store(settings.s3));
     this.edgeCache = options.edgeCache !== undefined ? options.edgeCache : defaultEdgeCache();
     this.indexUpdate = options.applyChanges ?? applyChanges;
+    this.feedVersions = new FeedVersions(this.edgeCache, () => this.nowMs());
     // Unbound `fetch` throws "Illegal invocation" in workerd when called as a method.
     this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.websubTiming = options.websub ?? {};

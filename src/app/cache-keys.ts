@@ -36,6 +36,11 @@ export interface CacheKeyOptions {
   lastGood?: boolean;
   /** The partner variant of the document (`url` is then its public URL, without the token prefix). */
   partner?: CachePartner | null;
+  /**
+   * The record of an earlier version of the document (its entity tag's
+   * opaque value), kept for RFC 3229 `feed` deltas (`feed-versions.ts`).
+   */
+  version?: string;
 }
 
 /**
@@ -52,6 +57,7 @@ export function cacheKey(url: string, options: CacheKeyOptions): string {
   }
   if (options.variant !== "reader") kept.set("__variant", options.variant);
   if (options.lastGood) kept.set("__last-good", "1");
+  if (options.version !== undefined) kept.set("__version", options.version);
   if (options.partner) {
     kept.set("__partner", options.partner.id);
     kept.set("__terms", options.partner.fingerprint);
@@ -67,7 +73,9 @@ export function cacheKey(url: string, options: CacheKeyOptions): string {
  * from a cache any more. Last-good copies are kept on purpose: they are the
  * fallback for an outage, and are replaced by the next successful render.
  * Partner variants are never in the edge cache (their responses are
- * private), so there is nothing of theirs to purge there.
+ * private), so there is nothing of theirs to purge there. Version records
+ * are never purged either: each describes one entity tag, which never
+ * changes meaning.
  */
 export function purgeKeys(url: string): string[] {
   return CACHE_VARIANTS.map((variant) => cacheKey(url, { variant }));

@@ -12,6 +12,7 @@ import { isVisible } from "../article/parse";
 import { itemUnderTerms, releasedUnderTerms, topicAllowed, type FeedTerms } from "../partners/terms";
 import { itemGuid } from "../feed/guid";
 import { FEED_FORMATS, FEED_FORMAT_INFO, type FeedFormat } from "../feed/formats";
+import { feedDeltaSource } from "../feed/delta";
 import { renderFeed, type FeedDescriptor, type FeedItem, type FeedLink } from "../feed/render";
 import { isMonth } from "../index/schema";
 import { parseIsoDate } from "../text/dates";
@@ -91,7 +92,7 @@ async function feedResponse(c: Context<AppEnv>, scope: FeedScope, format: FeedFo
       return variant === "page" ? feedPage(svc, terms, built) : feedDocument(built);
     },
     // The feed is what the URL names (the `reader` variant); the page for browsers is cached apart.
-    { significantParams: ["limit"], varyOnAccept: true, variant: variant === "page" ? "browser" : "reader" },
+    { significantParams: ["limit"], varyOnAccept: true, variant: variant === "page" ? "browser" : "reader", deltas: variant !== "page" },
   );
 }
 
@@ -207,6 +208,7 @@ function feedDocument(built: ScopeFeed): Representation {
   const hubs = built.descriptor.hubs ?? [];
   return {
     body: renderFeed(built.format, built.descriptor, built.items),
+    delta: feedDeltaSource(built.format, built.descriptor, built.items),
     contentType: FEED_FORMAT_INFO[built.format].contentType,
     lastModified: parseIsoDate(built.updated),
     maxAge: built.maxAge,

@@ -5,9 +5,11 @@
  * when the store is down. Every cacheable route goes through {@link serve}.
  */
 import type { Context } from "hono";
-import { cacheKey, type CacheVariant } from "../app/cache-keys";
+import { cacheKey, type CacheKeyOptions, type CacheVariant } from "../app/cache-keys";
+import type { DeltaSource } from "../feed/delta";
 import { StoreError } from "../store/store";
-import { NOT_MODIFIED_HEADERS, entityTag, isNotModified } from "./conditional";
+import { NOT_MODIFIED_HEADERS, entityTag, ifNoneMatchMatches, isNotModified } from "./conditional";
+import { opaqueValue, requestedDeltaBases } from "./delta";
 import { HttpError } from "./errors";
 import { documentIdentity } from "./partner-access";
 import { serverTiming, type ResponseCost } from "./server-timing";
@@ -24,6 +26,8 @@ export interface Representation {
   maxAge: number | "immutable";
   /** Links for the HTTP `Link` header (RFC 8288), e.g. WebSub `hub` and `self`. */
   links?: readonly { href: string; rel: string }[];
+  /** Feed documents: their entries' versions, for RFC 3229 `feed` deltas (`feed/delta.ts`). */
+  delta?: DeltaSource;
 }
 
 /** How {@link serve} files a document. */
@@ -38,6 +42,11 @@ export interface ServeOptions {
   varyOnAccept?: boolean;
   /** Which of them this request gets, and so where it is cached; `reader` (the URL's own document) by default. */
   variant?: CacheVariant;
+  /**
+   * The document is a feed that answers RFC 3229 `A-IM: feed` requests with
+   * a delta (its representation has a `delta` source).
+   */
+  deltas?: boolean;
 }
 
 /** How long a client or cache may keep using a stale copy while it revalidates, or while we fail. */
@@ -74,13 +83,23 @@ export async function serve(
   const cache = document.partner ? null : app.edgeCache;
   const variant: CacheVariant = options.variant ?? "reader";
   const significantParams = options.significantParams ?? [];
-  const key = cacheKey(document.url, { significantParams, variant, partner: document.partner });
+  const keyOptions: CacheKeyOptions = { significantParams, variant, partner: document.partner };
+  const key = cacheKey(document.url, keyOptions);
   const noCost = { reads: 0, writes: 0, durationMs: 0 };
+  const deltaBases = options.deltas ? requestedDeltaBases(c.req.raw.headers) : null;
+  /** Files the version a fresh render produced, so that later requests can get a delta against it. */
+  const rememberVersion = async (representation: Representation, etag: string): Promise<void> => {
+    if (!options.deltas || !representation.delta) return;
+    const versionKey = cacheKey(document.url, { ...keyOptions, version: opaqueValue(etag) });
+    await app.feedVersions.remember(versionKey, representation.delta.entries, cache !== null);
+  };
+  const finish = (response: Response, cost: ResponseCost | null, rendered: Representation | null): Promise<Response> | Response =>
+    deltaBases ? answerDelta(c, response, cost, rendered, { bases: deltaBases, render, keyOptions, shared: cache !== null, rememberVersion }) : answer(c, response, cost);
 
   const inMemory = app.documents.get(key, app.nowMs());
-  if (inMemory) return answer(c, new Response(inMemory.body, { headers: inMemory.headers }), { store: noCost, renderMs: null, cache: "memory" });
+  if (inMemory) return finish(new Response(inMemory.body, { headers: inMemory.headers }), { store: noCost, renderMs: null, cache: "memory" }, null);
   const cached = cache ? await cache.match(key) : undefined;
-  if (cached) return answer(c, cached, { store: noCost, renderMs: null, cache: "hit" });
+  if (cached) return finish(cached, { store: noCost, renderMs: null, cache: "hit" }, null);
 
   let response: Response;
   let representation: Representation;
@@ -107,14 +126,69 @@ export async function serve(
     const body = new TextEncoder().encode(representation.body) as Uint8Array<ArrayBuffer>;
     app.documents.set(key, { body, headers: [...response.headers] }, body.byteLength, app.nowMs() + ttlSeconds * 1000);
   }
+  const remembered = rememberVersion(representation, response.headers.get("ETag") ?? "");
   if (cache) {
     const forCache = response.clone();
     const forOutages = new Response(response.clone().body, response);
     forOutages.headers.set("Cache-Control", `public, max-age=${STALE_IF_ERROR_SECONDS}`);
     const lastGoodKey = cacheKey(document.url, { significantParams, variant, lastGood: true });
-    c.executionCtx.waitUntil(Promise.all([cache.put(key, forCache), cache.put(lastGoodKey, forOutages)]));
+    c.executionCtx.waitUntil(Promise.all([cache.put(key, forCache), cache.put(lastGoodKey, forOutages), remembered]));
+  } else {
+    await remembered;
   }
-  return answer(c, response, null);
+  return finish(response, null, representation);
+}
+
+/** What {@link answerDelta} needs besides the current response. */
+interface DeltaContext {
+  /** Opaque-quoted entity tags the client holds (`requestedDeltaBases`). */
+  bases: readonly string[];
+  render: () => Promise<Representation>;
+  keyOptions: CacheKeyOptions;
+  /** Version records may be in the edge cache (public documents). */
+  shared: boolean;
+  rememberVersion: (representation: Representation, etag: string) => Promise<void>;
+}
+
+/**
+ * RFC 3229 §10.4.1 `226 IM Used` with the `feed` manipulation: the current
+ * document with only the entries added or updated since the version the
+ * client names. A current tag still gets the 304; a tag of which no record
+ * is known gets the whole document (200), which is always a correct answer.
+ *
+ * The 226 carries the entity tag of the whole current document (the client's
+ * next base), `IM: feed`, and is `private, no-cache`: no shared cache may
+ * keep it as the document, and it varies by the request headers it was
+ * computed from (`Vary: A-IM, If-None-Match`, RFC 9110 §12.5.5).
+ */
+async function answerDelta(c: Context<AppEnv>, response: Response, cost: ResponseCost | null, rendered: Representation | null, delta: DeltaContext): Promise<Response> {
+  const currentTag = response.headers.get("ETag");
+  const app = c.get("app");
+  const document = documentIdentity(c);
+  if (currentTag === null || response.status !== 200 || delta.bases.some((base) => ifNoneMatchMatches(base, currentTag))) return answer(c, response, cost);
+  let known: readonly string[] | null = null;
+  for (const base of delta.bases) {
+    known = await app.feedVersions.recall(cacheKey(document.url, { ...delta.keyOptions, version: opaqueValue(base) }), delta.shared);
+    if (known) break;
+  }
+  if (!known) return answer(c, response, cost);
+  // The stored copy is bytes only; the delta is written from the same index objects (mostly cached in memory).
+  const representation = rendered ?? (await delta.render());
+  if (!representation.delta) return answer(c, response, cost);
+  const body = representation.delta.since(new Set(known));
+  // A render now may show a newer index than the stored copy did: the 226 names the version it was computed from.
+  const etag = rendered ? currentTag : await entityTag(representation.body);
+  if (!rendered) c.executionCtx.waitUntil(delta.rememberVersion(representation, etag));
+  const headers = new Headers(response.headers);
+  headers.set("ETag", etag);
+  if (representation.lastModified) headers.set("Last-Modified", representation.lastModified.toUTCString());
+  headers.set("IM", "feed");
+  headers.set("Cache-Control", "private, no-cache");
+  const vary = (headers.get("Vary") ?? "").split(",").map((name) => name.trim()).filter((name) => name !== "");
+  headers.set("Vary", [...new Set([...vary, "A-IM", "If-None-Match"])].join(", "));
+  headers.delete("Content-Length");
+  if (cost) headers.set("Server-Timing", serverTiming(cost));
+  return new Response(body, { status: 226, statusText: "IM Used", headers });
 }
 
 /** Documents live in memory as long as the index they were built from (INDEX_TTL). */
