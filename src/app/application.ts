@@ -38,6 +38,8 @@ export interface RenderedDocument {
   /** Encoded once: a warm request then copies bytes instead of encoding text again. */
   body: Uint8Array<ArrayBuffer>;
   headers: [string, string][];
+  /** 410 for the notice of a withdrawn article; absent: 200. */
+  status?: number;
 }
 
 /** What an invocation works with: its configuration, its (metered) store and the index reader. */
@@ -206,6 +208,7 @@ export class Application {
           defaultLanguage: settings.defaultLanguage,
           now: this.clock(),
           log: (message) => console.warn(message),
+          tombstoneDays: settings.tombstoneDays,
         }),
       )
         .then((report) => {
@@ -247,6 +250,7 @@ export class Application {
         defaultLanguage: settings.defaultLanguage,
         now: this.clock(),
         log: (message) => console.warn(message),
+        tombstoneDays: settings.tombstoneDays,
         ...(settings.websubHubs.length > 0 ? { budget: INDEX_BUDGET_WITH_HUBS } : {}),
       }),
     );

@@ -10,7 +10,7 @@
  * list", whatever the dates say (a backdated article is still new).
  */
 import { hashHex } from "../index/hash";
-import { renderFeed, type FeedDescriptor, type FeedFormat, type FeedItem } from "./render";
+import { renderFeed, type FeedDescriptor, type FeedFormat, type FeedItem, type FeedTombstone } from "./render";
 
 /** A feed document that can be written as a delta against an earlier version. */
 export interface DeltaSource {
@@ -25,11 +25,22 @@ export function itemVersion(item: FeedItem): string {
   return hashHex(`item\n${item.guid}\n${item.article.updated}`);
 }
 
-/** The delta source of the document `renderFeed(format, feed, items)`. */
+/** The version identity of a tombstone (RFC 6721): a delta since an older version carries it. */
+export function tombstoneVersion(tombstone: FeedTombstone): string {
+  return hashHex(`deleted\n${tombstone.ref}\n${tombstone.when}`);
+}
+
+/** The delta source of the document `renderFeed(format, feed, items)`: its items and (Atom) tombstones. */
 export function feedDeltaSource(format: FeedFormat, feed: FeedDescriptor, items: readonly FeedItem[]): DeltaSource {
-  const versions = items.map(itemVersion);
+  const itemVersions = items.map(itemVersion);
+  const tombstones = format === "atom" ? (feed.tombstones ?? []) : [];
+  const tombstoneVersions = tombstones.map(tombstoneVersion);
   return {
-    entries: versions,
-    since: (known) => renderFeed(format, feed, items.filter((_item, index) => !known.has(versions[index] as string))),
+    entries: [...itemVersions, ...tombstoneVersions],
+    since: (known) => {
+      const newTombstones = tombstones.filter((_tombstone, index) => !known.has(tombstoneVersions[index] as string));
+      const descriptor: FeedDescriptor = { ...feed, tombstones: newTombstones };
+      return renderFeed(format, descriptor, items.filter((_item, index) => !known.has(itemVersions[index] as string)));
+    },
   };
 }

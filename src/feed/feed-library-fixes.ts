@@ -43,6 +43,8 @@ export const NS = {
   fh: "http://purl.org/syndication/history/1.0",
   /** Media RSS (https://www.rssboard.org/media-rss), for lead images. */
   media: "http://search.yahoo.com/mrss/",
+  /** RFC 6721 (The Atom "deleted-entry" Element). */
+  at: "http://purl.org/atompub/tombstones/1.0",
 } as const;
 
 /** Token delimiters: C0 controls cannot occur in XML 1.0 text (§2.2), and {@link stripXmlForbidden} removes them from input. */
@@ -139,6 +141,8 @@ export interface PatchContext {
   itemLanguages: readonly (string | undefined)[];
   /** Per item, in order: its lead image (an Atom enclosure link), undefined when it has none. */
   itemImages: readonly (LeadImage | undefined)[];
+  /** Atom only: RFC 6721 tombstones, written after the entries (`when` already RFC 3339). */
+  tombstones?: readonly { ref: string; when: string; comment: string | null }[];
 }
 
 /** An item's lead image, as feeds announce it. */
@@ -174,6 +178,13 @@ export function mediaContentExtension(image: LeadImage, slots: TextSlots): Exten
  */
 function enclosureLink(image: LeadImage): string {
   return linkElement("link", { rel: "enclosure", href: image.url, ...(image.type !== undefined ? { type: image.type } : {}), ...(image.alt !== undefined ? { title: image.alt } : {}) });
+}
+
+/** `<at:deleted-entry ref when>` with an optional `<at:comment>` (RFC 6721 §2, §2.1.3). */
+function deletedEntry(tombstone: { ref: string; when: string; comment: string | null }): string {
+  const start = `<at:deleted-entry ref="${escapeXml(tombstone.ref)}" when="${escapeXml(tombstone.when)}"`;
+  if (tombstone.comment === null || tombstone.comment === "") return `${start}/>`;
+  return `${start}><at:comment>${escapeXml(tombstone.comment)}</at:comment></at:deleted-entry>`;
 }
 
 /** Links plus the archive marker, one per line, each after `indent` (the replaced line's own). */
@@ -274,6 +285,8 @@ export function patchRss(skeleton: string, ctx: PatchContext): string {
  *   (`<script>`) would be interpreted as HTML. (`<summary>` stays `type="html"`:
  *   the mapping writes it HTML-escaped.)
  * - Entries in another language than the feed get their own `xml:lang`.
+ * - RFC 6721 tombstones after the entries, with the `at` namespace declared
+ *   on the root only while there is one.
  */
 export function patchAtom(skeleton: string, ctx: PatchContext): string {
   const count = ctx.itemLanguages.length;
@@ -283,6 +296,8 @@ export function patchAtom(skeleton: string, ctx: PatchContext): string {
     () =>
       `<feed xmlns="${NS.atom}"` +
       (ctx.archive ? ` xmlns:fh="${NS.fh}"` : "") +
+      // Declared only while there is a tombstone: validators warn about the namespace, which they do not know.
+      ((ctx.tombstones?.length ?? 0) > 0 ? ` xmlns:at="${NS.at}"` : "") +
       (ctx.language !== undefined ? ` xml:lang="${escapeXml(ctx.language)}"` : "") +
       ">",
     1,
@@ -301,6 +316,10 @@ export function patchAtom(skeleton: string, ctx: PatchContext): string {
     "entry <link>",
   );
   xml = patch(xml, /<title type="html">/g, () => '<title type="text">', count, "entry <title>");
+  if ((ctx.tombstones?.length ?? 0) > 0) {
+    // RFC 6721 §2: at:deleted-entry is a child of atom:feed, anywhere among the entries; after them here.
+    xml = patch(xml, /\n?<\/feed>/g, (m) => `${(ctx.tombstones ?? []).map((t) => `\n    ${deletedEntry(t)}`).join("")}${m}`, 1, "</feed>");
+  }
   xml = patch(
     xml,
     /<entry>/g,

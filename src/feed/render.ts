@@ -55,6 +55,22 @@ export interface FeedDescriptor {
    * in RSS and Atom, `hubs` in JSON Feed; absent or empty: none.
    */
   hubs?: readonly string[];
+  /**
+   * Entries withdrawn from this feed (RFC 6721): written by Atom as
+   * `at:deleted-entry`; RSS and JSON Feed have no such element, the item
+   * simply leaves them.
+   */
+  tombstones?: readonly FeedTombstone[];
+}
+
+/** One RFC 6721 tombstone. */
+export interface FeedTombstone {
+  /** The GUID the entry had (`ref`, the atom:id of the deleted entry). */
+  ref: string;
+  /** When it was deleted, ISO 8601. */
+  when: string;
+  /** Why, as plain text (`at:comment`), or null. */
+  comment: string | null;
 }
 
 /**

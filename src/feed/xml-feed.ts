@@ -17,7 +17,7 @@ import { FEED_FORMAT_INFO } from "./formats";
 import { imageMediaType } from "./image-types";
 import { escapeHtml } from "../text/xml";
 import type { FeedDescriptor, FeedItem } from "./render";
-import { absoluteUrl, languageTag, parseDate } from "./values";
+import { absoluteUrl, languageTag, parseDate, rfc3339 } from "./values";
 
 type XmlFormat = "rss" | "atom";
 
@@ -126,6 +126,9 @@ export function renderXmlFeed(format: XmlFormat, feed: FeedDescriptor, items: re
     language,
     itemLanguages,
     itemImages,
+    ...(format === "atom" && feed.tombstones !== undefined && feed.tombstones.length > 0
+      ? { tombstones: feed.tombstones.map((t) => ({ ref: t.ref, when: rfc3339(t.when, `tombstone of ${t.ref}`), comment: t.comment })) }
+      : {}),
   };
   const skeleton = format === "rss" ? patchRss(library.rss2(), context) : patchAtom(library.atom1(), context);
   return slots.restore(skeleton);

@@ -14,7 +14,7 @@ import { itemGuid } from "../feed/guid";
 import { FEED_FORMATS, FEED_FORMAT_INFO, type FeedFormat } from "../feed/formats";
 import { feedDeltaSource } from "../feed/delta";
 import { renderFeed, type FeedDescriptor, type FeedItem, type FeedLink } from "../feed/render";
-import { isMonth } from "../index/schema";
+import { isMonth, type Tombstone } from "../index/schema";
 import { parseIsoDate } from "../text/dates";
 import { TOPIC_KINDS, TOPIC_KIND_INFO } from "../index/topic-kinds";
 import { canonicalTopicSlug, isTopicSlug } from "../index/topics";
@@ -103,28 +103,52 @@ interface ScopeView {
   /** Months with archives, newest first. */
   months: readonly string[];
   builtAt: string;
+  /** Articles withdrawn from this scope within TOMBSTONE_DAYS (RFC 6721), newest first. */
+  tombstones: readonly Tombstone[];
 }
 
 async function loadScope(svc: Services, terms: FeedTerms, scope: FeedScope): Promise<ScopeView> {
   const head = await svc.app.indexHead(svc);
   const siteTitle = svc.config.feed.title;
   const months = head.months.map((entry) => entry.month);
+  const tombstones = scopeTombstones(head.tombstones ?? [], scope, terms, svc.app.nowMs() - svc.config.tombstoneDays * 86_400_000);
   switch (scope.kind) {
     case "main":
-      return { title: siteTitle, articles: terms.topics === null ? head.items : await allowedTopicsItems(svc, terms), months, builtAt: head.builtAt };
+      return { title: siteTitle, articles: terms.topics === null ? head.items : await allowedTopicsItems(svc, terms), months, builtAt: head.builtAt, tombstones };
     case "topic": {
       // A topic outside a partner's allowlist is answered like a topic that does not exist.
       if (!topicAllowed(terms, scope.topic, scope.slug)) notFound(`${TOPIC_KIND_INFO[scope.topic].label} "${scope.slug}"`);
       const page = await svc.index.topic(scope.topic, scope.slug);
       if (!page) notFound(`${TOPIC_KIND_INFO[scope.topic].label} "${scope.slug}"`);
-      return { title: `${siteTitle}: ${TOPIC_KIND_INFO[scope.topic].label} ${page.name}`, articles: page.items, months, builtAt: head.builtAt };
+      return { title: `${siteTitle}: ${TOPIC_KIND_INFO[scope.topic].label} ${page.name}`, articles: page.items, months, builtAt: head.builtAt, tombstones };
     }
     case "archive": {
       const page = await svc.index.month(scope.month);
       if (!page) notFound(`Archive ${scope.month}`);
-      return { title: `${siteTitle}: Archive ${scope.month}`, articles: page.items, months, builtAt: head.builtAt };
+      return { title: `${siteTitle}: Archive ${scope.month}`, articles: page.items, months, builtAt: head.builtAt, tombstones };
     }
   }
+}
+
+/**
+ * The tombstones a scope's feeds announce: the main feed every one (under a
+ * topic allowlist those of allowed topics), a topic feed those of articles
+ * that carried the topic, an archive none (it is a record of what was
+ * published, RFC 5005). Older than TOMBSTONE_DAYS by the clock: none, even
+ * before the next index update prunes them.
+ */
+function scopeTombstones(all: readonly Tombstone[], scope: FeedScope, terms: FeedTerms, cutoffMs: number): Tombstone[] {
+  return all.filter((tombstone) => {
+    if ((parseIsoDate(tombstone.when)?.getTime() ?? 0) <= cutoffMs) return false;
+    switch (scope.kind) {
+      case "main":
+        return terms.topics === null || tombstone.topics.some((topic) => topicAllowed(terms, topic.kind, topic.slug));
+      case "topic":
+        return tombstone.topics.some((topic) => topic.kind === scope.topic && topic.slug === scope.slug);
+      case "archive":
+        return false;
+    }
+  });
 }
 
 /** One scope's feed in one format, before it is written as a feed document or a page. */
@@ -164,7 +188,10 @@ async function buildScopeFeed(svc: Services, terms: FeedTerms, scope: FeedScope,
   const visible = view.articles.filter((article) => releasedUnderTerms(article, now, terms));
   // An archive document is complete by default (RFC 5005 §4); live feeds show the newest `limit`.
   const shown = visible.slice(0, limit ?? (scope.kind === "archive" ? visible.length : feed.limit));
-  const updated = newestUpdate(shown) ?? view.builtAt;
+  // A withdrawal changes the document as much as an edit: Last-Modified moves with it (If-Modified-Since clients).
+  const newestTombstone = view.tombstones.reduce<string | null>((newest, t) => (newest === null || t.when > newest ? t.when : newest), null);
+  const newestItem = newestUpdate(shown);
+  const updated = (newestItem !== null && newestTombstone !== null ? (newestItem > newestTombstone ? newestItem : newestTombstone) : (newestItem ?? newestTombstone)) ?? view.builtAt;
   const closedArchive = scope.kind === "archive" && isMonthOver(scope.month, now);
   const neighbours = archiveNeighbours(scope, view.months);
 
@@ -184,6 +211,9 @@ async function buildScopeFeed(svc: Services, terms: FeedTerms, scope: FeedScope,
     updated,
     ...(scope.kind === "archive" ? { archive: closedArchive } : {}),
     ...(hubs.length > 0 ? { hubs } : {}),
+    ...(view.tombstones.length > 0
+      ? { tombstones: view.tombstones.map((t) => ({ ref: itemGuid(feed.guidAuthority, t.id), when: t.when, comment: t.reason })) }
+      : {}),
   };
   const items: FeedItem[] = shown.map((article) => ({
     article: itemUnderTerms(article, terms),

@@ -7,7 +7,8 @@ import type { Context, Hono } from "hono";
 import type { Article } from "../article/model";
 import { isVisible } from "../article/parse";
 import { FEED_FORMATS, FEED_FORMAT_INFO } from "../feed/formats";
-import type { IndexHead } from "../index/schema";
+import type { IndexHead, Tombstone } from "../index/schema";
+import { renderWithdrawnPage } from "../pages/withdrawn-page";
 import { TOPIC_KINDS } from "../index/topic-kinds";
 import { renderArticlePage } from "../pages/article-page";
 import { FEED_STYLESHEET_XSL } from "../pages/feed-stylesheet";
@@ -94,6 +95,10 @@ async function articlePage(c: Context<AppEnv>, svc: Services, id: string): Promi
   const head = await svc.app.indexHead(svc);
   const article = head.items.find((item) => item.id === id) ?? (await svc.index.article(id));
   const now = svc.app.clock();
+  if (!article) {
+    const gone = withdrawnArticle(head, id, now.getTime() - svc.config.tombstoneDays * 86_400_000);
+    if (gone) return withdrawnNotice(svc, gone);
+  }
   if (!article || !isVisible(article, now)) notFound(`Article "${id}"`);
   const partner = c.get("access")?.kind === "partner" ? termsOf(c, svc) : null;
   if (partner && !releasedUnderTerms(article, now, partner)) notFound(`Article "${id}"`);
@@ -110,6 +115,22 @@ async function articlePage(c: Context<AppEnv>, svc: Services, id: string): Promi
     }),
     contentType: HTML,
     lastModified: parseIsoDate(article.updated),
+    maxAge: svc.config.cacheMaxAgeSeconds,
+  };
+}
+
+/** The tombstone of article `id`, when it left within TOMBSTONE_DAYS (after that its address is simply unknown: 404). */
+function withdrawnArticle(head: IndexHead, id: string, cutoffMs: number): Tombstone | undefined {
+  return head.tombstones?.find((tombstone) => tombstone.id === id && (parseIsoDate(tombstone.when)?.getTime() ?? 0) > cutoffMs);
+}
+
+/** `410 Gone` with a short notice and the reason when given (RFC 9110 §15.5.11: removed on purpose, for good). */
+function withdrawnNotice(svc: Services, tombstone: Tombstone): Representation {
+  return {
+    status: 410,
+    body: renderWithdrawnPage({ siteTitle: svc.config.feed.title, homeUrl: `${svc.config.feed.siteUrl}/`, lang: svc.config.feed.language, reason: tombstone.reason }),
+    contentType: HTML,
+    lastModified: parseIsoDate(tombstone.when),
     maxAge: svc.config.cacheMaxAgeSeconds,
   };
 }

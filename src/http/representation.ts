@@ -28,6 +28,8 @@ export interface Representation {
   links?: readonly { href: string; rel: string }[];
   /** Feed documents: their entries' versions, for RFC 3229 `feed` deltas (`feed/delta.ts`). */
   delta?: DeltaSource;
+  /** 410 for the notice of a withdrawn article (cached like the document it replaces); 200 by default. */
+  status?: 200 | 410;
 }
 
 /** How {@link serve} files a document. */
@@ -97,7 +99,7 @@ export async function serve(
     deltaBases ? answerDelta(c, response, cost, rendered, { bases: deltaBases, render, keyOptions, shared: cache !== null, rememberVersion }) : answer(c, response, cost);
 
   const inMemory = app.documents.get(key, app.nowMs());
-  if (inMemory) return finish(new Response(inMemory.body, { headers: inMemory.headers }), { store: noCost, renderMs: null, cache: "memory" }, null);
+  if (inMemory) return finish(new Response(inMemory.body, { status: inMemory.status ?? 200, headers: inMemory.headers }), { store: noCost, renderMs: null, cache: "memory" }, null);
   const cached = cache ? await cache.match(key) : undefined;
   if (cached) return finish(cached, { store: noCost, renderMs: null, cache: "hit" }, null);
 
@@ -124,7 +126,7 @@ export async function serve(
   if (ttlSeconds > 0) {
     // TextEncoder always allocates a fresh ArrayBuffer (never a shared one).
     const body = new TextEncoder().encode(representation.body) as Uint8Array<ArrayBuffer>;
-    app.documents.set(key, { body, headers: [...response.headers] }, body.byteLength, app.nowMs() + ttlSeconds * 1000);
+    app.documents.set(key, { body, headers: [...response.headers], status: response.status }, body.byteLength, app.nowMs() + ttlSeconds * 1000);
   }
   const remembered = rememberVersion(representation, response.headers.get("ETag") ?? "");
   if (cache) {
@@ -209,7 +211,7 @@ async function toResponse(representation: Representation, varyOnAccept: boolean,
   if (representation.lastModified) headers.set("Last-Modified", representation.lastModified.toUTCString());
   if (varyOnAccept) headers.set("Vary", "Accept");
   if (representation.links && representation.links.length > 0) headers.set("Link", linkHeader(representation.links));
-  return new Response(representation.body, { status: 200, headers });
+  return new Response(representation.body, { status: representation.status ?? 200, headers });
 }
 
 /** RFC 8288 §3: `<uri>; rel="name"` per link, comma-separated. URLs here are normalised absolute URLs (no `>` or `"`). */
@@ -228,7 +230,7 @@ function answer(c: Context<AppEnv>, response: Response, cost: ResponseCost | nul
   const etag = headers.get("ETag");
   // The application's clock, so an rfc850 date's two-digit year is read against the same time as everything else.
   const now = new Date(c.get("app").nowMs());
-  if (etag && isNotModified(c.req.raw.headers, { etag, lastModified: headers.get("Last-Modified") }, now)) {
+  if (response.status === 200 && etag && isNotModified(c.req.raw.headers, { etag, lastModified: headers.get("Last-Modified") }, now)) {
     const notModified = new Headers();
     for (const name of NOT_MODIFIED_HEADERS) {
       const value = headers.get(name);
@@ -236,7 +238,7 @@ function answer(c: Context<AppEnv>, response: Response, cost: ResponseCost | nul
     }
     return new Response(null, { status: 304, headers: notModified });
   }
-  return new Response(response.body, { status: 200, headers });
+  return new Response(response.body, { status: response.status, headers });
 }
 
 /** Throws the 404 of a route whose subject does not exist. */

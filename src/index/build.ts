@@ -46,8 +46,10 @@ import {
   type MonthPage,
   type TopicKind,
   type TopicPage,
+  type Tombstone,
 } from "./schema";
 import { articleTopics } from "./topics";
+import { parseIsoDate } from "../text/dates";
 import type { FeedScope } from "../urls";
 
 /** Options of {@link rebuildIndex}. */
@@ -62,6 +64,8 @@ export interface RebuildOptions {
   onProgress?: (done: number, total: number) => void;
   /** Receives warnings (skipped objects, unreadable index objects) and a summary line. */
   log?: (message: string) => void;
+  /** Days an article that left is remembered as a tombstone (TOMBSTONE_DAYS; default 30). */
+  tombstoneDays?: number;
 }
 
 /** What a rebuild did, for the command line and the scheduled handler's log. */
@@ -187,7 +191,8 @@ export async function rebuildIndex(store: ArticleStore, options: RebuildOptions)
   // 3. Plan every index object from metadata.
   const skipped: RebuildReport["skipped"] = [];
   const members = selectMembers(entries, readKeys, skipped, log);
-  const plans = planPages(members, keys, now);
+  const tombstones = nextTombstones(old, members, now, options.tombstoneDays ?? DEFAULT_TOMBSTONE_DAYS);
+  const plans = planPages(members, keys, now, tombstones);
 
   // 4. Write what changed.
   const resolver = new ContentResolver(io, keys, old, fresh, reused, options.defaultLanguage, log);
@@ -227,7 +232,8 @@ export async function rebuildIndex(store: ArticleStore, options: RebuildOptions)
   }
 
   // 5. The manifest, only when anything at all differs from the old one.
-  const dirty = old === null || readKeys.size > 0 || deleted > 0 || changed.length > 0 || obsolete.length > 0;
+  const tombstonesChanged = JSON.stringify(old?.tombstones ?? []) !== JSON.stringify(tombstones);
+  const dirty = old === null || readKeys.size > 0 || deleted > 0 || changed.length > 0 || obsolete.length > 0 || tombstonesChanged;
   if (dirty) {
     const manifest: Manifest = {
       version: INDEX_VERSION,
@@ -235,6 +241,7 @@ export async function rebuildIndex(store: ArticleStore, options: RebuildOptions)
       defaultLanguage: options.defaultLanguage,
       entries: Object.fromEntries(entries),
       pages: Object.fromEntries(plans.map((plan) => [plan.key, plan.fingerprint])),
+      tombstones,
     };
     await io.put(keys.manifest, JSON.stringify(manifest), JSON_OBJECT);
   }
@@ -411,8 +418,40 @@ interface TopicGroup {
   updated: string;
 }
 
+/** TOMBSTONE_DAYS by default. */
+export const DEFAULT_TOMBSTONE_DAYS = 30;
+
+/** At most this many tombstones are kept (newest first), whatever TOMBSTONE_DAYS says: the head stays small. */
+const MAX_TOMBSTONES = 200;
+
+/**
+ * The tombstones after this run: those of the old manifest still younger
+ * than `days` whose article has not come back, plus one for every article
+ * that was visible in the last run's index and is no member now (its object
+ * deleted, or withdrawn, or made unusable). Newest first, at most
+ * {@link MAX_TOMBSTONES}. Without an old manifest nobody is known to have left.
+ */
+function nextTombstones(old: Manifest | null, members: readonly Member[], now: Date, days: number): Tombstone[] {
+  if (old === null) return [];
+  const present = new Set(members.map((member) => member.meta.id));
+  const cutoff = now.getTime() - days * 86_400_000;
+  const kept = (old.tombstones ?? []).filter((tombstone) => !present.has(tombstone.id) && (parseIsoDate(tombstone.when)?.getTime() ?? 0) > cutoff);
+  const known = new Set(kept.map((tombstone) => tombstone.id));
+  const left: Tombstone[] = [];
+  for (const [key, entry] of Object.entries(old.entries)) {
+    if (!isManifestEntry(entry) || "skipped" in entry || entry.article.draft) continue;
+    const { id } = entry.article;
+    if (present.has(id) || known.has(id) || !visibleAt(key, entry.article, now)) continue;
+    known.add(id);
+    left.push({ id, when: now.toISOString(), reason: null, topics: articleTopics(entry.article).map(({ kind, slug }) => ({ kind, slug })) });
+  }
+  if (days <= 0) return [];
+  left.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...left, ...kept].slice(0, MAX_TOMBSTONES);
+}
+
 /** Every index object the members call for, with fingerprints. */
-function planPages(members: Member[], keys: IndexKeys, now: Date): PagePlan[] {
+function planPages(members: Member[], keys: IndexKeys, now: Date, tombstones: readonly Tombstone[]): PagePlan[] {
   for (const member of members) member.visible = visibleAt(member.key, member.meta, now);
   members.sort(newestFirst);
 
@@ -495,12 +534,12 @@ function planPages(members: Member[], keys: IndexKeys, now: Date): PagePlan[] {
     key: keys.head,
     // builtAt is deliberately not part of it: a rebuild that changes nothing writes nothing.
     fingerprint: hashHex(
-      `head\n${memberList(headMembers)}\n${JSON.stringify(catalog)}\n${JSON.stringify(monthCounts)}`,
+      `head\n${memberList(headMembers)}\n${JSON.stringify(catalog)}\n${JSON.stringify(monthCounts)}\n${JSON.stringify(tombstones)}`,
     ),
     members: headMembers,
     phase: 2,
     scope: { kind: "main" },
-    render: (items, builtAt) => ({ version: INDEX_VERSION, builtAt, items, catalog, months: monthCounts }),
+    render: (items, builtAt) => ({ version: INDEX_VERSION, builtAt, items, catalog, months: monthCounts, tombstones: [...tombstones] }),
   });
   return plans;
 }

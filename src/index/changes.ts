@@ -24,6 +24,8 @@ export interface IndexUpdateOptions {
   budget?: number;
   /** Receives warnings (skipped objects) and a summary line. */
   log?: (message: string) => void;
+  /** Days an article that left is remembered as a tombstone (TOMBSTONE_DAYS; default 30). */
+  tombstoneDays?: number;
 }
 
 /** What an update did. */
@@ -51,6 +53,7 @@ export async function applyChanges(store: ArticleStore, keys: readonly string[],
     defaultLanguage: options.defaultLanguage,
     ...(options.now ? { now: options.now } : {}),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.tombstoneDays !== undefined ? { tombstoneDays: options.tombstoneDays } : {}),
   });
   return { applied: [...new Set(keys)], remaining: [], changedScopes: report.changedScopes, reads: report.reads, writes: report.writes };
 }

@@ -124,6 +124,22 @@ function isMonthCount(value: unknown): boolean {
   return isRecord(value) && isString(value.month) && /^\d{4}-\d{2}$/.test(value.month) && Number.isInteger(value.count);
 }
 
+function isTombstone(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    isString(value.id) &&
+    isIsoDate(value.when) &&
+    (value.reason === null || isString(value.reason)) &&
+    Array.isArray(value.topics) &&
+    value.topics.every((topic) => isRecord(topic) && isString(topic.slug) && typeof topic.kind === "string" && isTopicKind(topic.kind))
+  );
+}
+
+/** Tombstones are optional (objects written before them have none); present, each is checked. */
+function tombstones(value: Record<string, unknown>): boolean {
+  return value.tombstones === undefined || (Array.isArray(value.tombstones) && value.tombstones.every(isTombstone));
+}
+
 /** Decode `head.json`. */
 export function decodeHead(body: Uint8Array | string): Decoded<IndexHead> {
   const d = envelope(body);
@@ -136,7 +152,8 @@ export function decodeHead(body: Uint8Array | string): Decoded<IndexHead> {
     !isRecord(catalog) ||
     !TOPIC_KINDS.every((kind) => Array.isArray(catalog[kind]) && catalog[kind].every(isCatalogEntry)) ||
     !Array.isArray(v.months) ||
-    !v.months.every(isMonthCount)
+    !v.months.every(isMonthCount) ||
+    !tombstones(v)
   ) {
     return { ok: false, reason: "not an index head" };
   }
@@ -184,7 +201,7 @@ export function decodeManifest(body: Uint8Array | string): Decoded<Manifest> {
   const d = envelope(body);
   if (!d.ok) return d;
   const v = d.value;
-  if (typeof v.defaultLanguage !== "string" || !isRecord(v.entries) || !isRecord(v.pages)) {
+  if (typeof v.defaultLanguage !== "string" || !isRecord(v.entries) || !isRecord(v.pages) || !tombstones(v)) {
     return { ok: false, reason: "not an index manifest" };
   }
   return { ok: true, value: v as unknown as Manifest };

@@ -53,6 +53,22 @@ export interface MonthCount {
   count: number;
 }
 
+/**
+ * An article that left the index (deleted from the bucket, or withdrawn),
+ * remembered for TOMBSTONE_DAYS so that Atom feeds can announce it (RFC 6721
+ * `at:deleted-entry`) and its page can answer 410 Gone.
+ */
+export interface Tombstone {
+  /** The article's id (its GUID is derived from it, as for items). */
+  id: string;
+  /** When the index saw it leave, ISO 8601 UTC. */
+  when: string;
+  /** The publisher's reason (front matter `withdrawn_reason`), or null. */
+  reason: string | null;
+  /** The topics it belonged to: its tombstone is shown in their feeds too. */
+  topics: { kind: TopicKind; slug: string }[];
+}
+
 /** `head.json`: everything a main feed, the home page and OPML need, in one read. */
 export interface IndexHead {
   version: number;
@@ -69,6 +85,12 @@ export interface IndexHead {
   catalog: Record<TopicKind, CatalogEntry[]>;
   /** Months with at least one visible article, newest first. */
   months: MonthCount[];
+  /**
+   * Articles that left within TOMBSTONE_DAYS, newest first (absent in heads
+   * written before tombstones existed): in the head because every feed
+   * request reads it anyway, so announcing them costs no read.
+   */
+  tombstones?: Tombstone[];
 }
 
 /** `topics/<kind>/<slug>.json`: the newest articles of one topic. */
@@ -130,6 +152,8 @@ export interface Manifest {
    * the old one is not written again; a key that drops out is deleted.
    */
   pages: Record<string, string>;
+  /** The tombstones in force (the head carries a copy): the rebuild's memory of who left. */
+  tombstones?: Tombstone[];
 }
 
 /** The object keys of one index, all derived from the article prefix. */
