@@ -61,7 +61,7 @@ describe("the queue consumer", () => {
     const deleted = await runQueue([r2Event("q-hafen.txt", "DeleteObject")], env, worker);
     expect(deleted.acked).toEqual(["message-0"]);
     expect(await ids(worker)).not.toContain(id("q-hafen"));
-    expect((await call("/articles/q-hafen", {}, env, worker)).status).toBe(404);
+    expect((await call("/articles/q-hafen", {}, env, worker)).status).toBe(410); // withdrawn: Gone, for TOMBSTONE_DAYS
   });
 
   it("acknowledges duplicated events of one key together, after one update", async () => {

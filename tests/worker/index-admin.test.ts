@@ -118,7 +118,7 @@ describe("re-indexing a changing bucket", () => {
     expect(await ids(), "still indexed until the next re-index").toContain("tag:mutable.example.com,2024:zwei");
     expect((await reindex()).status).toBe(200);
     expect(await ids()).toEqual(["tag:mutable.example.com,2024:eins"]);
-    expect((await call("/articles/zwei", {}, env)).status).toBe(404);
+    expect((await call("/articles/zwei", {}, env)).status).toBe(410); // deleted: Gone, for TOMBSTONE_DAYS
   });
 
   it("shows a browser the new home page right after a re-index, from every cache variant", async () => {

@@ -122,6 +122,27 @@ describe("an index change pings the hubs", () => {
     );
   });
 
+  it("POST /admin/changes (the change path) pings the feeds the change touched", async () => {
+    const env = websubEnv([hubUrl("ok", "change-path")]);
+    const worker = newWorker();
+    const { s3, prefix } = storeOf(env);
+    await s3.put(`${prefix}hafen.md`, HAFEN);
+    expect((await reindex(env, worker)).status).toBe(200);
+    await s3.put(`${prefix}bahn.md`, BAHN);
+    const response = await call(
+      "/admin/changes",
+      { method: "POST", headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" }, body: JSON.stringify({ keys: [`${prefix}bahn.md`] }) },
+      env,
+      worker,
+    );
+    expect(response.status).toBeLessThan(300);
+    const pings = await recorded("change-path");
+    expect(pings).toHaveLength(2);
+    expect(pingedUrls(pings[1])).toEqual(
+      [...formats("/"), ...formats("/tags/verkehr/"), ...formats("/authors/jan-roth/"), ...formats("/lang/de/"), ...formats("/sources/bahn.example/")].sort(),
+    );
+  });
+
   it("a failing and a hanging hub never fail or block the update; the working hub still gets its ping", async () => {
     const env = websubEnv([hubUrl("fail", "bad-a"), hubUrl("hang", "bad-b"), hubUrl("ok", "bad-c")]);
     const worker = newWorker(undefined, { websub: { timeoutMs: 200, backoffMs: 10 } });
