@@ -76,7 +76,7 @@ describe("npm start watching ARTICLES_DIR", () => {
     const took = await timeUntilVisible((text) => !text.includes("Heißluftballon landet"), started);
     console.log(`file removed -> gone: /rss.xml ${took.rss} ms, / ${took.home} ms (target 5,000 ms)`);
     expect(Math.max(took.rss, took.home)).toBeLessThan(GENEROUS_MS);
-    expect((await fetch(`${base}/articles/900_watched`)).status).toBe(404);
+    expect((await fetch(`${base}/articles/900_watched`)).status).toBe(410); // removed: Gone, for TOMBSTONE_DAYS
   });
 
   it("never uploads what is not an article", async () => {
