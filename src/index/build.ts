@@ -191,7 +191,7 @@ export async function rebuildIndex(store: ArticleStore, options: RebuildOptions)
   // 3. Plan every index object from metadata.
   const skipped: RebuildReport["skipped"] = [];
   const members = selectMembers(entries, readKeys, skipped, log);
-  const tombstones = nextTombstones(old, members, now, options.tombstoneDays ?? DEFAULT_TOMBSTONE_DAYS);
+  const tombstones = nextTombstones(old, members, entries, now, options.tombstoneDays ?? DEFAULT_TOMBSTONE_DAYS);
   const plans = planPages(members, keys, now, tombstones);
 
   // 4. Write what changed.
@@ -283,8 +283,8 @@ function parse(object: StoredObject, defaultLanguage: string) {
 }
 
 function planningMeta(article: Article): ArticleMeta {
-  const { id, published, updated, draft, tags, authors, language, sourceHost } = article;
-  return { id, published, updated, draft, tags, authors, language, sourceHost };
+  const { id, published, updated, draft, withdrawn, tags, authors, language, sourceHost } = article;
+  return { id, published, updated, draft, withdrawn, tags, authors, language, sourceHost };
 }
 
 /**
@@ -358,7 +358,8 @@ function selectMembers(
       skipped.push({ key, reason: entry.skipped });
       continue;
     }
-    if (entry.article.draft) continue;
+    // A withdrawn article leaves the index like a deleted one (its tombstone is made by `nextTombstones`).
+    if (entry.article.draft || entry.article.withdrawn) continue;
     const first = owner.get(entry.article.id);
     if (first !== undefined) {
       const reason = `duplicate id "${entry.article.id}" (already used by ${first})`;
@@ -431,9 +432,12 @@ const MAX_TOMBSTONES = 200;
  * deleted, or withdrawn, or made unusable). Newest first, at most
  * {@link MAX_TOMBSTONES}. Without an old manifest nobody is known to have left.
  */
-function nextTombstones(old: Manifest | null, members: readonly Member[], now: Date, days: number): Tombstone[] {
+function nextTombstones(old: Manifest | null, members: readonly Member[], entries: ReadonlyMap<string, ManifestEntry>, now: Date, days: number): Tombstone[] {
   if (old === null) return [];
   const present = new Set(members.map((member) => member.meta.id));
+  // The publisher's reasons of the articles withdrawn by front matter (`withdrawn_reason`).
+  const reasons = new Map<string, string | null>();
+  for (const entry of entries.values()) if ("article" in entry && entry.article.withdrawn) reasons.set(entry.article.id, entry.article.withdrawn.reason);
   const cutoff = now.getTime() - days * 86_400_000;
   const kept = (old.tombstones ?? []).filter((tombstone) => !present.has(tombstone.id) && (parseIsoDate(tombstone.when)?.getTime() ?? 0) > cutoff);
   const known = new Set(kept.map((tombstone) => tombstone.id));
@@ -443,7 +447,7 @@ function nextTombstones(old: Manifest | null, members: readonly Member[], now: D
     const { id } = entry.article;
     if (present.has(id) || known.has(id) || !visibleAt(key, entry.article, now)) continue;
     known.add(id);
-    left.push({ id, when: now.toISOString(), reason: null, topics: articleTopics(entry.article).map(({ kind, slug }) => ({ kind, slug })) });
+    left.push({ id, when: now.toISOString(), reason: reasons.get(id) ?? null, topics: articleTopics(entry.article).map(({ kind, slug }) => ({ kind, slug })) });
   }
   if (days <= 0) return [];
   left.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -94,7 +94,8 @@ export function isManifestEntry(value: unknown): value is ManifestEntry {
   if (!isRecord(value) || typeof value.etag !== "string") return false;
   if (typeof value.skipped === "string") return true;
   const article = value.article;
-  return isRecord(article) && hasIndexFields(article);
+  // `withdrawn` joined the planning fields after version 3 began: an entry without it is read again once.
+  return isRecord(article) && hasIndexFields(article) && isWithdrawal(article.withdrawn);
 }
 
 /** Parse JSON bytes and check the common envelope: an object with our version. */

@@ -118,3 +118,49 @@ describe("an article deleted from the bucket", () => {
     expect((await again.get("/articles/gamma")).status).toBe(200);
   });
 });
+
+describe("front matter", () => {
+  it("withdrawn: true with a reason: the item leaves RSS and JSON Feed, Atom carries the reason, the page shows it with 410", async () => {
+    const t = await setUp("withdraw-front-matter");
+    const before = (await t.get("/feed.json")).headers.get("ETag") ?? "";
+    await t.s3.put(
+      t.key("alpha.md"),
+      "---\ntitle: Alpha\ndate: 2026-11-01T08:00:00Z\nlang: de\ntags: [Hafen, Stadt]\nwithdrawn: true\nwithdrawn_reason: \"Gerichtliche Verfügung & Widerruf\"\n---\nText von Alpha.\n",
+    );
+    await t.reindex();
+    expect(await (await t.get("/rss.xml")).text()).not.toContain("Alpha");
+    const json = (await (await t.get("/feed.json")).json()) as { items: { title: string }[] };
+    expect(json.items.map((item) => item.title)).toEqual(["Gamma", "Beta"]);
+    const atom = await (await t.get("/tags/hafen/atom.xml")).text();
+    expect(atom).toContain(`<at:deleted-entry ref="${t.guid("alpha")}" when="${TEST_NOW.toISOString()}"><at:comment>Gerichtliche Verfügung &#x26; Widerruf</at:comment></at:deleted-entry>`);
+    const page = await t.get("/articles/alpha");
+    expect(page.status).toBe(410);
+    const html = await page.text();
+    expect(html).toContain("Gerichtliche Verfügung &amp; Widerruf");
+    expect(html).not.toContain("Text von Alpha");
+    // JSON Feed has no tombstone: its delta since before is empty (nothing added or updated).
+    const delta = await t.get("/feed.json", { headers: { "A-IM": "feed", "If-None-Match": before } });
+    expect(delta.status).toBe(226);
+    expect(((await delta.json()) as { items: unknown[] }).items).toEqual([]);
+  });
+
+  it("a correction keeps the GUID, moves updated, opens the content with the dated note, and is in the delta", async () => {
+    const t = await setUp("correction");
+    const before = (await t.get("/atom.xml")).headers.get("ETag") ?? "";
+    await t.s3.put(
+      t.key("beta.md"),
+      "---\ntitle: Beta\ndate: 2026-11-02T08:00:00Z\nlang: de\ntags: [Verkehr]\ncorrection: Der Streik beginnt am Montag, nicht am Sonntag.\ncorrection_date: 2026-11-25T09:00:00Z\n---\nText von Beta.\n",
+    );
+    await t.reindex();
+    const json = (await (await t.get("/feed.json")).json()) as { items: { id: string; title: string; date_modified: string; content_html: string }[] };
+    const beta = json.items.find((item) => item.title === "Beta");
+    expect(beta?.id).toBe(t.guid("beta"));
+    expect(beta?.date_modified).toBe("2026-11-25T09:00:00.000Z");
+    expect(beta?.content_html).toMatch(/^<p class="correction"><strong>Korrektur \(2026-11-25\):<\/strong> Der Streik beginnt am Montag, nicht am Sonntag\.<\/p>/);
+    const delta = await t.get("/atom.xml", { headers: { "A-IM": "feed", "If-None-Match": before } });
+    expect(delta.status).toBe(226);
+    const body = await delta.text();
+    expect(body.match(/<entry/g)).toHaveLength(1);
+    expect(body).toContain(`<id>${t.guid("beta")}</id>`);
+  });
+});
