@@ -3,14 +3,18 @@
  * paths are answered. It is an adapter over one {@link Application}.
  */
 import { Hono } from "hono";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { Application } from "./app/application";
 import { registerAdminRoutes } from "./http/admin-routes";
 import { registerChangeRoutes } from "./http/change-routes";
-import { errorResponse } from "./http/errors";
+import { contentSecurityPolicy } from "./http/content-security-policy";
+import { ERROR_BODIES, errorResponse } from "./http/errors";
 import { registerFeedRoutes } from "./http/feed-routes";
 import { registerArticlePageRoute, registerPageRoutes } from "./http/page-routes";
 import { PARTNER_ROUTE_PREFIX, corsByAccess, partnerGate, resolveAccess } from "./http/partner-access";
+import { requestLog } from "./http/request-log";
 import type { AppEnv } from "./http/services";
 
 /** Creates the HTTP application over `application`. */
@@ -21,6 +25,22 @@ export function createApp(application: Application): Hono<AppEnv> {
     c.set("app", application);
     await next();
   });
+
+  // Our own id for every request (a client's X-Request-Id is not taken over: it
+  // would put request input into logs and response headers); the log line of
+  // the request is written once its response is ready.
+  app.use("*", requestId({ headerName: "" }), requestLog());
+
+  // A known path with another method is a 405 naming the allowed ones (RFC 9110
+  // §15.5.6), not a 404: Hono's middleware derives Allow from the routes below.
+  app.use(
+    "*",
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) =>
+        c.text(ERROR_BODIES.methodNotAllowed, 405, { Allow: [...new Set([...methods, "OPTIONS"])].join(", ") }),
+    }),
+  );
 
   // The documents partners may get on their own terms: every feed and the
   // article pages, at their public paths and below /p/<token>.
@@ -58,6 +78,9 @@ export function createApp(application: Application): Hono<AppEnv> {
     }),
   );
 
+  // HTML pages: no script at all, styles only from this origin, never framed.
+  app.use("*", contentSecurityPolicy());
+
   // Refused tokens, rate limits and usage records, after CORS and the security
   // headers, so that their responses carry both.
   app.use("*", partnerGate());
@@ -69,7 +92,7 @@ export function createApp(application: Application): Hono<AppEnv> {
   registerChangeRoutes(app);
 
   // A wrong or revoked token gets this very response too (partner-access.ts).
-  app.notFound((c) => c.text("Not found.\n", 404));
+  app.notFound((c) => c.text(ERROR_BODIES.notFound, 404));
   app.onError((error, c) => errorResponse(error, c));
   return app;
 }

@@ -4,6 +4,7 @@
  * local development). There is no process-wide singleton: one isolate may
  * serve several environments in tests.
  */
+import { isLogLevel, type LogLevel } from "./app/log";
 import type { S3StoreConfig } from "./store/s3";
 
 /** The Worker's bindings: every value is a string as Workers pass them. */
@@ -42,6 +43,8 @@ export interface Env {
   WEBSUB_HUBS?: string;
   /** Days a withdrawn article stays in the Atom feeds as an RFC 6721 tombstone (default 30). */
   TOMBSTONE_DAYS?: string;
+  /** Least severe log level written: `info` (default: one line per request), `warn` or `error`. */
+  LOG_LEVEL?: string;
 }
 
 /**
@@ -70,6 +73,7 @@ export const CONFIG_VARIABLE_NAMES = Object.keys({
   PUBLIC_CONTENT: true,
   WEBSUB_HUBS: true,
   TOMBSTONE_DAYS: true,
+  LOG_LEVEL: true,
 } satisfies Record<keyof Env, true>) as (keyof Env)[];
 
 /**
@@ -89,6 +93,8 @@ export interface StoreSettings {
   websubHubs: readonly string[];
   /** Days a withdrawn article is announced as a tombstone (TOMBSTONE_DAYS): the index prunes older ones. */
   tombstoneDays: number;
+  /** Least severe log level written. */
+  logLevel: LogLevel;
 }
 
 /** Configuration of one request: the store settings plus what the site publishes, with defaults applied. */
@@ -141,6 +147,7 @@ export function loadStoreSettings(env: Env): StoreSettings {
     indexTtlSeconds: integer(env.INDEX_TTL, "INDEX_TTL", 60, 0, 86_400),
     websubHubs: hubList(env.WEBSUB_HUBS),
     tombstoneDays: integer(env.TOMBSTONE_DAYS, "TOMBSTONE_DAYS", 30, 0, 3650),
+    logLevel: logLevel(env.LOG_LEVEL),
   };
 }
 
@@ -219,6 +226,13 @@ function isHttpUrl(value: string): boolean {
 function normalisePrefix(prefix: string): string {
   const trimmed = prefix.replace(/^\/+/, "");
   return trimmed && !trimmed.endsWith("/") ? `${trimmed}/` : trimmed;
+}
+
+function logLevel(value: string | undefined): LogLevel {
+  const raw = text(value).toLowerCase();
+  if (raw === "") return "info";
+  if (!isLogLevel(raw)) throw new ConfigError("LOG_LEVEL must be info, warn or error");
+  return raw;
 }
 
 function flag(value: string | undefined, name: string, fallback: boolean): boolean {

@@ -34,3 +34,5 @@ export function articlePath(id: string): string {
 export const OPML_PATH = "/opml.xml";
 /** The XSLT stylesheet earlier copies of the RSS and Atom documents name; kept for them, current feeds name none. */
 export const STYLESHEET_PATH = "/feed.xsl";
+/** The stylesheet of the HTML pages (served, not inline, so their Content-Security-Policy needs no 'unsafe-inline'). */
+export const PAGE_STYLESHEET_PATH = "/style.css";

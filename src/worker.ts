@@ -19,14 +19,11 @@ export function createWorker(options: ApplicationOptions = {}) {
 
     fetch: app.fetch,
 
-    async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+    async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
       const svc = application.storeServices(env);
       const siteUrl = env.SITE_URL?.trim().replace(/\/+$/, "") || undefined;
-      const report = await application.rebuild(svc.settings, svc.store, siteUrl, (work) => ctx.waitUntil(work));
-      console.log(
-        `index rebuilt: ${report.listed} listed, ${report.parsed} parsed, ${report.unchanged} unchanged, ` +
-          `${report.deleted} deleted, ${report.skipped.length} skipped, ${report.reads} reads, ${report.writes} writes`,
-      );
+      // The run logs its outcome; a failure propagates so that the platform records the invocation as failed.
+      await application.rebuild(svc.settings, svc.store, siteUrl, (work) => ctx.waitUntil(work), svc.log.child({ trigger: "cron", cron: controller.cron }));
     },
 
     async queue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {

@@ -21,6 +21,12 @@ async function main(): Promise<void> {
     configureBuckets: buckets.map((name) => ({ name })),
   });
   const address = await server.run();
+  // Node closes idle keep-alive connections after 5 s. A client that reuses a
+  // pooled connection just as it closes gets "Network connection lost"
+  // (workerd does not retry it); under load that happens often. S3 itself
+  // keeps idle connections far longer than clients pool them: do the same.
+  server.httpServer.keepAliveTimeout = 120_000;
+  server.httpServer.headersTimeout = 125_000;
   process.stdout.write(`${JSON.stringify({ port: address.port })}\n`);
   const stop = (): void => {
     void server.close().finally(() => process.exit(0));

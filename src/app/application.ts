@@ -10,7 +10,10 @@
  *   {@link BoundedCache}s bounded by estimated memory;
  * - index update coordination: one update (rebuild or applied changes) per
  *   store at a time, concurrent rebuilds shared, and at most one rebuild
- *   started by anonymous requests per INDEX_TTL;
+ *   started by anonymous requests per INDEX_TTL (at least ten seconds);
+ * - the store policies (timeouts and retries per purpose), one circuit
+ *   breaker per store on the request path, and the index objects found
+ *   damaged, which the next run rewrites;
  * - invalidation after the index changed: memory, and every cache-key
  *   variant in the edge cache (keys come from `cache-keys.ts` alone);
  * - the partner definition in force per store (`_partners.yaml`), read at
@@ -19,8 +22,8 @@
 import { loadConfig, loadStoreSettings, type Config, type Env, type StoreSettings } from "../config";
 import { isArticleKey, rebuildIndex, type RebuildReport } from "../index/build";
 import { applyChanges, type ChangeReport } from "../index/changes";
-import { createIndexReader, type IndexObjectCache, type IndexReader } from "../index/reader";
-import type { IndexHead } from "../index/schema";
+import { UnreadableIndexError, createIndexReader, type IndexObjectCache, type IndexReader } from "../index/reader";
+import { indexKeys, type IndexHead } from "../index/schema";
 import { meterStore, type MeteredStore } from "../store/metered";
 import { createS3Store } from "../store/s3";
 import { StoreError, type ArticleStore } from "../store/store";
@@ -30,7 +33,9 @@ import type { PartnerDefinition } from "../partners/definition";
 import { loadPartnerDefinition } from "../partners/storage";
 import { BoundedCache } from "./bounded-cache";
 import { purgeKeys } from "./cache-keys";
+import { CircuitBreaker, guardStore } from "./circuit-breaker";
 import { FeedVersions } from "./feed-versions";
+import { createLogger, failureFields, type Logger } from "./log";
 import { PING_SUBREQUEST_BUDGET, publishToHubs, publishedFeedUrls, type PublishReport } from "./websub";
 
 /** A finished 200 response as plain data, so it can be answered many times from memory. */
@@ -46,9 +51,12 @@ export interface RenderedDocument {
 export interface Services {
   app: Application;
   config: Config;
+  /** The store on the request path: short timeouts, behind the circuit breaker. */
   store: MeteredStore;
   index: IndexReader;
-  /** The request's `waitUntil`, for work that must outlive the answer (pings after a rebuild). */
+  /** This invocation's logger (request id on every line, secrets hidden). */
+  log: Logger;
+  /** The request's `waitUntil`, for work that must outlive the answer (pings after a rebuild, a repair run). */
   background?: Background;
 }
 
@@ -56,15 +64,57 @@ export interface Services {
 export interface StoreServices {
   app: Application;
   settings: StoreSettings;
+  /** The store for index runs: long timeouts and retries. */
   store: MeteredStore;
+  log: Logger;
 }
+
+/** What a request contributes to work it starts in the background. */
+type RequestContext = Pick<Services, "config" | "log" | "background">;
+
+/** What a store is opened for; each purpose has its own timeouts and retries ({@link STORE_POLICIES}). */
+export type StorePurpose = "request" | "index";
+
+/**
+ * Timeouts and attempts per purpose. A request would rather answer a stale
+ * copy or a 503 now than a fresh document in ten seconds: each store call
+ * ends within 1.5 s, so that the 503 goes out within 2 s even while the
+ * store hangs; a second attempt fits in that only when the first failed at
+ * once (a pooled connection the server had just closed: "Network connection
+ * lost", the SDK's back-off is milliseconds). An index run has nobody
+ * waiting and must finish: 10 s per attempt, three attempts.
+ */
+export const STORE_POLICIES: Record<StorePurpose, { timeoutMs: number; maxAttempts: number; callTimeoutMs?: number }> = {
+  request: { timeoutMs: 1_500, maxAttempts: 2, callTimeoutMs: 1_500 },
+  index: { timeoutMs: 10_000, maxAttempts: 3 },
+};
+
+/**
+ * The request path's circuit breaker: three consecutive failures open it for
+ * ten seconds, then one probe decides. Three, so that one lost packet does
+ * not take a healthy store out of service.
+ */
+export const BREAKER_POLICY = { failureThreshold: 3, coolDownMs: 10_000 };
+
+/**
+ * Anonymous requests start at most one index run per store per this many
+ * seconds or INDEX_TTL, whichever is longer: with INDEX_TTL=0 a broken index
+ * would otherwise make every request a run.
+ */
+const MIN_REQUEST_REBUILD_INTERVAL_SECONDS = 10;
+
+/** Most stores kept open at once. */
+const MAX_OPEN_STORES = 16;
+
+/** Most index keys remembered for repair per store (a bound against a flood of bad requests). */
+const MAX_REPAIR_KEYS = 200;
 
 /** Options of {@link Application}. */
 export interface ApplicationOptions {
   /** The current time; default the system clock. */
   clock?: () => Date;
-  /** Opens the store for settings; default the S3 store (tests may pass another). */
-  openStore?: (settings: StoreSettings) => ArticleStore;
+  /** Opens the store for settings and purpose; default the S3 store with {@link STORE_POLICIES} (tests may pass another). */
+  openStore?: (settings: StoreSettings, purpose: StorePurpose) => ArticleStore;
   /** The Workers edge cache; default `caches.default` where the runtime has it. */
   edgeCache?: Cache | null;
   /** The index update for changed keys; default the index's `applyChanges` (tests may wrap it). */
@@ -73,6 +123,8 @@ export interface ApplicationOptions {
   fetch?: typeof fetch;
   /** Timing of the publish pings (`websub.ts` defaults; tests make them short). */
   websub?: { timeoutMs?: number; backoffMs?: number };
+  /** Where log lines go; default JSON lines on the console. */
+  log?: Logger;
 }
 
 /** Where an invocation keeps work that must outlive its answer (`ExecutionContext.waitUntil`). */
@@ -107,6 +159,8 @@ export const MAX_EDGE_PURGES = 40;
  */
 const INDEX_CACHE_BOUNDS = { maxEntries: 500, maxWeight: 24 * 1024 * 1024, maxEntryWeight: 8 * 1024 * 1024 };
 const DOCUMENT_CACHE_BOUNDS = { maxEntries: 256, maxWeight: 16 * 1024 * 1024, maxEntryWeight: 2 * 1024 * 1024 };
+/** Mostly the same objects as the index cache holds (shared, not copied); on its own after their TTL. */
+const LAST_GOOD_BOUNDS = { maxEntries: 500, maxWeight: 16 * 1024 * 1024, maxEntryWeight: 8 * 1024 * 1024 };
 
 /** One isolate's application state and shared operations. */
 export class Application {
@@ -115,11 +169,20 @@ export class Application {
   readonly documents = new BoundedCache<RenderedDocument>(DOCUMENT_CACHE_BOUNDS);
   /** Parsed index objects (promises, so concurrent requests share one read) by store identity and object key. */
   readonly indexObjects: IndexObjectCache = new BoundedCache<Promise<unknown>>(INDEX_CACHE_BOUNDS);
+  /**
+   * The last good value of each index object, for a day: what a document is
+   * rendered from while the store fails (the document is then stale and not
+   * kept). Not cleared by a re-index: it is only ever a fallback.
+   */
+  readonly indexLastGood = new BoundedCache<unknown>(LAST_GOOD_BOUNDS);
   readonly edgeCache: Cache | null;
+  readonly log: Logger;
   /** Earlier versions of feed documents, for RFC 3229 `feed` deltas; kept across index changes (each names one ETag). */
   readonly feedVersions: FeedVersions;
   private readonly websubTiming: { timeoutMs?: number; backoffMs?: number };
-  private readonly openStore: (settings: StoreSettings) => ArticleStore;
+  private readonly openStore: (settings: StoreSettings, purpose: StorePurpose) => ArticleStore;
+  /** Opened stores by purpose and settings: an S3 client is costly to create and holds no per-request state. */
+  private readonly stores = new Map<string, ArticleStore>();
   readonly fetch: typeof fetch;
   private readonly indexUpdate: typeof applyChanges;
   private readonly rebuildsInFlight = new Map<string, Promise<RebuildReport>>();
@@ -132,16 +195,21 @@ export class Application {
   private readonly partnerLoads = new Map<string, Promise<PartnerDefinition>>();
   /** Operator notices already logged by this isolate (each once, not once per request). */
   private readonly notices = new Set<string>();
+  /** The request path's circuit breaker per store connection (endpoint, bucket, credentials). */
+  private readonly breakers = new Map<string, CircuitBreaker>();
+  /** Index object keys found unreadable (or missing though listed), per store identity: the next run rewrites them. */
+  private readonly damaged = new Map<string, Set<string>>();
 
   constructor(options: ApplicationOptions = {}) {
     this.clock = options.clock ?? (() => new Date());
-    this.openStore = options.openStore ?? ((settings) => createS3Store(settings.s3));
+    this.openStore = options.openStore ?? ((settings, purpose) => createS3Store({ ...settings.s3, ...STORE_POLICIES[purpose] }));
     this.edgeCache = options.edgeCache !== undefined ? options.edgeCache : defaultEdgeCache();
     this.indexUpdate = options.applyChanges ?? applyChanges;
     this.feedVersions = new FeedVersions(this.edgeCache, () => this.nowMs());
     // Unbound `fetch` throws "Illegal invocation" in workerd when called as a method.
     this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.websubTiming = options.websub ?? {};
+    this.log = options.log ?? createLogger();
   }
 
   /** Milliseconds since the epoch by the application's clock. */
@@ -153,10 +221,17 @@ export class Application {
    * Services for a request to `requestUrl` in the Worker environment `env`.
    * @throws {ConfigError} when the configuration is incomplete.
    */
-  services(env: Env, requestUrl: string, background?: Background): Services {
+  services(env: Env, requestUrl: string, context: { log?: Logger; background?: Background } = {}): Services {
     const config = loadConfig(env, requestUrl);
-    const store = meterStore(this.openStore(config));
-    return { app: this, config, store, index: this.indexReader(config, store), ...(background ? { background } : {}) };
+    const log = context.log ?? this.logFor(config);
+    const store = meterStore(guardStore(this.store(config, "request"), this.breaker(config)));
+    const background = context.background;
+    const request = { config, log, ...(background ? { background } : {}) };
+    const index = this.indexReader(config, store, (key, reason) => {
+      log.warn("index object unreadable", { key, reason });
+      this.repairSoon(request, key);
+    });
+    return { app: this, config, store, log, index, ...(background ? { background } : {}) };
   }
 
   /**
@@ -165,56 +240,101 @@ export class Application {
    */
   storeServices(env: Env): StoreServices {
     const settings = loadStoreSettings(env);
-    return { app: this, settings, store: meterStore(this.openStore(settings)) };
+    return { app: this, settings, store: meterStore(this.store(settings, "index")), log: this.logFor(settings) };
+  }
+
+  /** The application's logger with the secrets of `settings` hidden and their log level. */
+  logFor(settings: StoreSettings & { adminToken?: string }, fields: Record<string, unknown> = {}): Logger {
+    return this.log.child(fields, { secrets: secretsOf(settings), level: settings.logLevel });
+  }
+
+  /** True while the store of `svc` failed recently: a request should not wait long for it. */
+  storeDegraded(svc: Services): boolean {
+    return this.breaker(svc.config).degraded;
   }
 
   /**
-   * The index head. When there is none (a bucket never indexed, or an object
-   * that cannot be read), a request builds the index, but anonymous requests
-   * start at most one rebuild per store per INDEX_TTL: otherwise a broken
-   * head would make every request a rebuild.
+   * The index head. When there is none (a bucket never indexed, a head that
+   * was deleted or cannot be read), the request runs the index, which
+   * rewrites the head; but anonymous requests start at most one run per
+   * store per INDEX_TTL (at least ten seconds): otherwise a broken head
+   * would make every request a run.
    * @throws {StoreError} when the store fails or no head can be had now.
    */
   async indexHead(svc: Services): Promise<IndexHead> {
     const head = await svc.index.head();
     if (head) return head;
-    const identity = storeIdentity(svc.config);
-    const last = this.lastRequestRebuild.get(identity);
-    const now = this.nowMs();
-    if (this.rebuildsInFlight.has(identity) || last === undefined || now - last >= svc.config.indexTtlSeconds * 1000) {
-      this.lastRequestRebuild.set(identity, now);
-      await this.rebuild(svc.config, svc.store, svc.config.feed.siteUrl, svc.background);
+    this.noteDamaged(svc.config, indexKeysOf(svc).head);
+    if (this.mayStartRequestRebuild(svc.config)) {
+      await this.rebuild(svc.config, this.store(svc.config, "index"), svc.config.feed.siteUrl, svc.background, svc.log);
       const built = await svc.index.head();
       if (built) return built;
     }
-    throw new StoreError("get", "index head", { cause: new Error("the index has no readable head yet") });
+    throw new StoreError("get", indexKeysOf(svc).head, { cause: new Error("the index has no readable head yet") });
   }
 
   /**
-   * Runs one rebuild of the index of `settings`' store, shared with concurrent
-   * callers and run after any update under way, then invalidates what was
-   * derived from the old index and notifies the WebSub hubs of the feeds that
-   * changed, in `background` (the pings never delay or fail the rebuild;
-   * without it they run detached).
+   * Reports an index object that a request found unusable: unreadable, or
+   * missing although the head lists it. The key is remembered for the next
+   * index run (which rewrites it even though its planned content did not
+   * change), a run is started in the background if anonymous requests may
+   * start one now, and the error to answer with (503 or the last good copy)
+   * is returned.
    */
-  rebuild(settings: StoreSettings, store: ArticleStore, siteUrl?: string, background?: Background): Promise<RebuildReport> {
+  indexDamaged(svc: Services, key: string, reason: string): UnreadableIndexError {
+    svc.log.warn("index object missing", { key, reason });
+    this.repairSoon(svc, key);
+    return new UnreadableIndexError(key, reason);
+  }
+
+  /**
+   * Remembers that the index object at `key` may be missing (an article
+   * object that is not there: it cannot be told from one that never was), so
+   * that the next run rewrites it if it plans it. Starts no run.
+   */
+  indexObjectMaybeMissing(svc: Services, key: string): void {
+    this.noteDamaged(svc.config, key);
+  }
+
+  /**
+   * Runs one index run of `settings`' store on `store` (callers pass one
+   * opened for the index: {@link indexStore}), shared with concurrent
+   * callers and run after any update under way; it also rewrites every
+   * object found damaged since the last run. Then invalidates what was
+   * derived from the old index and notifies the WebSub hubs of the feeds
+   * that changed, in `background` (the pings never delay or fail the run;
+   * without it they run detached). The outcome is logged once, here.
+   */
+  rebuild(settings: StoreSettings, store: ArticleStore, siteUrl?: string, background?: Background, log: Logger = this.log): Promise<RebuildReport> {
     const identity = storeIdentity(settings);
     let running = this.rebuildsInFlight.get(identity);
     if (!running) {
       let changedScopes: readonly FeedScope[] | undefined;
+      const repair = [...(this.damaged.get(identity) ?? [])];
       running = this.serialized(identity, () =>
         rebuildIndex(store, {
           articlePrefix: settings.prefix,
           defaultLanguage: settings.defaultLanguage,
           now: this.clock(),
-          log: (message) => console.warn(message),
+          log: (message) => log.info(message),
           tombstoneDays: settings.tombstoneDays,
+          repair,
         }),
       )
-        .then((report) => {
-          changedScopes = report.changedScopes;
-          return report;
-        })
+        .then(
+          (report) => {
+            changedScopes = report.changedScopes;
+            const pending = this.damaged.get(identity);
+            for (const key of repair) pending?.delete(key);
+            log.info("index run finished", { ...summary(report), repairRequested: repair.length });
+            return report;
+          },
+          (error: unknown) => {
+            const expected = error instanceof StoreError;
+            log[expected ? "warn" : "error"]("index run failed", failureFields(error, expected));
+            throw error;
+          },
+        )
         .finally(async () => {
           this.rebuildsInFlight.delete(identity);
           // After a failed run nothing is known to have changed: purge the main documents as before, ping nobody.
@@ -224,6 +344,11 @@ export class Application {
       this.rebuildsInFlight.set(identity, running);
     }
     return running;
+  }
+
+  /** The store of `settings` opened for index work (long timeouts, retries), metered. */
+  indexStore(settings: StoreSettings): MeteredStore {
+    return meterStore(this.store(settings, "index"));
   }
 
   /**
@@ -244,16 +369,22 @@ export class Application {
     const articles = unique.filter((key) => isArticleKey(key, settings.prefix));
     const ignored = unique.filter((key) => !isArticleKey(key, settings.prefix));
     if (articles.length === 0) return { applied: [], remaining: [], changedScopes: [], reads: 0, writes: 0, ignored };
-    const report = await this.serialized(storeIdentity(settings), () =>
+    const identity = storeIdentity(settings);
+    // Objects found damaged are rewritten by whichever update comes next, a change event's too.
+    const repair = [...(this.damaged.get(identity) ?? [])];
+    const report = await this.serialized(identity, () =>
       this.indexUpdate(store, articles, {
         articlePrefix: settings.prefix,
         defaultLanguage: settings.defaultLanguage,
         now: this.clock(),
-        log: (message) => console.warn(message),
+        log: (message) => this.log.info(message),
         tombstoneDays: settings.tombstoneDays,
         ...(settings.websubHubs.length > 0 ? { budget: INDEX_BUDGET_WITH_HUBS } : {}),
+        ...(repair.length > 0 ? { repair } : {}),
       }),
     );
+    const pending = this.damaged.get(identity);
+    for (const key of repair) pending?.delete(key);
     if (report.changedScopes.length > 0) {
       await this.indexChanged(settings, siteUrl, report.changedScopes);
       this.afterChange(settings, siteUrl, report.changedScopes, background);
@@ -287,7 +418,7 @@ export class Application {
     }
     const urls = publishedFeedUrls(siteUrl, scopes);
     if (urls.length === 0) return null;
-    return publishToHubs({ hubs: settings.websubHubs, urls, fetch: this.fetch, budget: PING_SUBREQUEST_BUDGET, ...this.websubTiming });
+    return publishToHubs({ hubs: settings.websubHubs, urls, fetch: this.fetch, budget: PING_SUBREQUEST_BUDGET, log: (message) => this.log.warn(message), ...this.websubTiming });
   }
 
   /**
@@ -334,7 +465,7 @@ export class Application {
   noticeOnce(message: string): void {
     if (this.notices.has(message)) return;
     this.notices.add(message);
-    console.warn(message);
+    this.log.warn(message);
   }
 
   private async loadPartners(identity: string, settings: StoreSettings, store: ArticleStore, known: KnownPartners | undefined): Promise<PartnerDefinition> {
@@ -342,14 +473,14 @@ export class Application {
       const loaded = await loadPartnerDefinition(store, {
         articlePrefix: settings.prefix,
         lastKnown: known?.lastValid ?? null,
-        log: (message) => console.warn(message),
+        log: (message) => this.log.warn(message),
       });
       const lastValid = loaded.source === "memory" || loaded.source === "none" ? (known?.lastValid ?? null) : loaded.definition;
       this.partnerDefinitions.set(identity, { definition: loaded.definition, lastValid, expires: this.nowMs() + settings.indexTtlSeconds * 1000 });
       return loaded.definition;
     } catch (error) {
       if (!(error instanceof StoreError) || !known) throw error;
-      console.error(`partner definition not refreshed, the version read before stays in force: ${error.message}`);
+      this.log.warn("partner definition not refreshed, the version read before stays in force", failureFields(error, true));
       return known.definition;
     }
   }
@@ -373,15 +504,85 @@ export class Application {
     return run;
   }
 
-  private indexReader(settings: StoreSettings, store: ArticleStore): IndexReader {
+  /**
+   * Remembers `key` for the next index run, and starts one in the background
+   * if anonymous requests may start one now.
+   */
+  private repairSoon(request: RequestContext, key: string): void {
+    this.noteDamaged(request.config, key);
+    if (!this.mayStartRequestRebuild(request.config)) return;
+    // A failed run is logged by `rebuild`; the next request or run tries again.
+    const run = this.rebuild(request.config, this.store(request.config, "index"), request.config.feed.siteUrl, request.background, request.log).catch(() => {});
+    if (request.background) request.background(run);
+  }
+
+  /** Whether an anonymous request may start an index run now; if so, the start is recorded. */
+  private mayStartRequestRebuild(config: Config): boolean {
+    const identity = storeIdentity(config);
+    if (this.rebuildsInFlight.has(identity)) return true; // joining a run starts none
+    const last = this.lastRequestRebuild.get(identity);
+    const now = this.nowMs();
+    const interval = Math.max(config.indexTtlSeconds, MIN_REQUEST_REBUILD_INTERVAL_SECONDS) * 1000;
+    if (last !== undefined && now - last < interval) return false;
+    this.lastRequestRebuild.set(identity, now);
+    return true;
+  }
+
+  /** The store of `settings` for `purpose`, opened once per isolate. */
+  private store(settings: StoreSettings, purpose: StorePurpose): ArticleStore {
+    const key = `${purpose}\n${JSON.stringify(settings.s3)}`;
+    let store = this.stores.get(key);
+    if (!store) {
+      // A handful per isolate in practice; the bound only guards against a test or a misuse opening many.
+      if (this.stores.size >= MAX_OPEN_STORES) this.stores.clear();
+      store = this.openStore(settings, purpose);
+      this.stores.set(key, store);
+    }
+    return store;
+  }
+
+  private noteDamaged(settings: StoreSettings, key: string): void {
+    const identity = storeIdentity(settings);
+    let keys = this.damaged.get(identity);
+    if (!keys) {
+      keys = new Set();
+      this.damaged.set(identity, keys);
+    }
+    if (keys.has(key) || keys.size >= MAX_REPAIR_KEYS) return;
+    keys.add(key);
+  }
+
+  private breaker(settings: StoreSettings): CircuitBreaker {
+    // Credentials are part of the key: a refused key must not trip the circuit of a working one.
+    const key = `${storeIdentity(settings)}|${settings.s3.accessKeyId}`;
+    let breaker = this.breakers.get(key);
+    if (!breaker) {
+      breaker = new CircuitBreaker({ ...BREAKER_POLICY, now: () => this.nowMs() });
+      this.breakers.set(key, breaker);
+    }
+    return breaker;
+  }
+
+  private indexReader(settings: StoreSettings, store: ArticleStore, onUnreadable: (key: string, reason: string) => void): IndexReader {
     return createIndexReader(store, {
       articlePrefix: settings.prefix,
       ttlSeconds: settings.indexTtlSeconds,
       cache: this.indexObjects,
       cacheKey: storeIdentity(settings),
       now: () => this.nowMs(),
+      lastGood: this.indexLastGood,
+      onUnreadable,
     });
   }
+}
+
+/** What an isolate knows of one store's partner definition. */
+interface KnownPartners {
+  /** In force until `expires` (milliseconds). */
+  definition: PartnerDefinition;
+  /** The last version that passed every check (the stand-in for an invalid file). */
+  lastValid: PartnerDefinition | null;
+  expires: number;
 }
 
 /** What an isolate knows of one store's partner definition. */
@@ -400,4 +601,27 @@ export function storeIdentity(settings: StoreSettings): string {
 
 function defaultEdgeCache(): Cache | null {
   return typeof caches !== "undefined" && "default" in caches ? (caches as unknown as { default: Cache }).default : null;
+}
+
+/** The configured secrets, for the logger to hide. */
+function secretsOf(settings: StoreSettings & { adminToken?: string }): string[] {
+  return [settings.s3.secretAccessKey, settings.s3.accessKeyId, settings.adminToken ?? ""];
+}
+
+function indexKeysOf(svc: Services) {
+  return indexKeys(svc.config.prefix);
+}
+
+function summary(report: RebuildReport) {
+  return {
+    listed: report.listed,
+    parsed: report.parsed,
+    unchanged: report.unchanged,
+    deleted: report.deleted,
+    skipped: report.skipped.length,
+    repaired: report.repaired,
+    reads: report.reads,
+    writes: report.writes,
+    durationMs: Math.round(report.durationMs),
+  };
 }

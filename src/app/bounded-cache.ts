@@ -5,8 +5,12 @@
  * A Worker isolate has 128 MB in all. Bounding by stored bytes alone is not
  * enough: a parsed JSON object takes several times its serialized size, so
  * callers pass the weight of what they keep (see {@link parsedWeight}).
- * Eviction is oldest-inserted first (Map iteration order): cheap, and fair
- * enough for documents that all expire within seconds anyway.
+ * Eviction is least recently used first: a hit moves its entry to the end
+ * of the Map's iteration order. Inserted-first eviction would drop the hot
+ * documents (the main feeds, inserted once and read thousands of times)
+ * first whenever a stream of one-off URLs (random `?limit=`, crawlers) fills
+ * the cache; measured under load, warm requests then fell through to the
+ * edge cache.
  */
 
 /** Limits of one {@link BoundedCache}. */
@@ -40,6 +44,9 @@ export class BoundedCache<V> {
       this.delete(key);
       return undefined;
     }
+    // Most recently used last: eviction starts at the other end.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
     return entry.value;
   }
 

@@ -16,7 +16,9 @@
  * whatever a lost event missed.
  */
 import type { AppliedChanges, Application, Background, StoreServices } from "../app/application";
+import { failureFields } from "../app/log";
 import { ConfigError, type Env } from "../config";
+import { StoreError } from "../store/store";
 import { parseR2Event } from "./r2-event";
 
 /** Seconds before a key the budget did not reach is delivered again. */
@@ -39,7 +41,7 @@ export async function consumeChangeBatch(app: Application, batch: MessageBatch<u
     svc = app.storeServices(env);
   } catch (error) {
     // A configuration fixed later makes these events usable again.
-    console.error(`queue ${batch.queue}: ${error instanceof ConfigError ? error.message : "the configuration cannot be read"}`);
+    app.log.error("queue batch not read: configuration error", { queue: batch.queue, ...failureFields(error, error instanceof ConfigError) });
     batch.retryAll({ delaySeconds: FAILURE_RETRY_DELAY_SECONDS });
     return { applied: 0, retried: batch.messages.length, dropped: 0 };
   }
@@ -49,11 +51,11 @@ export async function consumeChangeBatch(app: Application, batch: MessageBatch<u
   for (const message of batch.messages) {
     const parsed = parseR2Event(message.body);
     if (!parsed.ok) {
-      console.warn(`queue ${batch.queue}: message ${message.id} acknowledged without work: ${parsed.reason}`);
+      svc.log.warn("queue message acknowledged without work", { queue: batch.queue, messageId: message.id, reason: parsed.reason });
       message.ack();
       dropped += 1;
     } else if (parsed.event.bucket !== svc.settings.s3.bucket) {
-      console.warn(`queue ${batch.queue}: message ${message.id} acknowledged without work: it is for another bucket`);
+      svc.log.warn("queue message acknowledged without work", { queue: batch.queue, messageId: message.id, reason: "it is for another bucket" });
       message.ack();
       dropped += 1;
     } else {
@@ -69,7 +71,7 @@ export async function consumeChangeBatch(app: Application, batch: MessageBatch<u
   try {
     report = await app.applyChanges(svc.settings, svc.store, [...byKey.keys()], siteUrl, background);
   } catch (error) {
-    console.error(`queue ${batch.queue}: index update failed, ${byKey.size} keys retried: ${error instanceof Error ? error.message : "unknown error"}`);
+    svc.log.warn("queue batch failed; its keys are retried", { queue: batch.queue, keys: byKey.size, ...failureFields(error, error instanceof StoreError) });
     for (const messages of byKey.values()) for (const message of messages) message.retry({ delaySeconds: FAILURE_RETRY_DELAY_SECONDS });
     return { applied: 0, retried: countMessages(byKey), dropped };
   }
@@ -88,10 +90,14 @@ export async function consumeChangeBatch(app: Application, batch: MessageBatch<u
       }
     }
   }
-  console.log(
-    `queue ${batch.queue}: ${report.applied.length} keys applied, ${report.remaining.length} left for a retry, ` +
-      `${report.ignored.length} not articles; ${report.reads} reads, ${report.writes} writes`,
-  );
+  svc.log.info("queue batch applied", {
+    queue: batch.queue,
+    applied: report.applied.length,
+    remaining: report.remaining.length,
+    notArticles: report.ignored.length,
+    reads: report.reads,
+    writes: report.writes,
+  });
   return { applied: report.applied.length, retried, dropped };
 }
 

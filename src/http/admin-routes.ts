@@ -50,13 +50,14 @@ async function isAdminToken(c: Context<AppEnv>, candidate: string): Promise<bool
 export function registerAdminRoutes(app: Hono<AppEnv>): void {
   app.post("/admin/reindex", adminAuth(), async (c) => {
     const svc = services(c);
-    const report = await svc.app.rebuild(svc.config, svc.store, svc.config.feed.siteUrl, svc.background);
+    const report = await svc.app.rebuild(svc.config, svc.app.indexStore(svc.config), svc.config.feed.siteUrl, svc.background, svc.log);
     return c.json({
       listed: report.listed,
       parsed: report.parsed,
       unchanged: report.unchanged,
       deleted: report.deleted,
       skipped: report.skipped,
+      repaired: report.repaired,
       reads: report.reads,
       writes: report.writes,
       durationMs: Math.round(report.durationMs),

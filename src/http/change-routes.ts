@@ -56,7 +56,7 @@ export function registerChangeRoutes(app: Hono<AppEnv>): void {
         if (!confirmed) return c.text("Amazon SNS did not confirm the subscription; it sends the confirmation again.\n", 502);
         return c.json(emptyResponse("The SNS subscription is confirmed."));
       }
-      const report = await svc.app.applyChanges(svc.config, svc.store, request.keys, svc.config.feed.siteUrl, svc.background);
+      const report = await svc.app.applyChanges(svc.config, svc.app.indexStore(svc.config), request.keys, svc.config.feed.siteUrl, svc.background);
       const body: ChangeResponse = {
         applied: report.applied,
         remaining: report.remaining,

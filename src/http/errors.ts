@@ -1,6 +1,8 @@
 /**
- * Errors as a client sees them: a status and one short line. Anything the
- * client must not see (stack traces, SDK messages, credentials) stays in the log.
+ * Errors as a client sees them: a status and one fixed line. Nothing a
+ * request sent is ever repeated in a body (no reflected markup, no 10 KB
+ * slugs), and anything the client must not see (stack traces, SDK messages,
+ * credentials) stays in the log, which the request-log middleware writes.
  */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -11,7 +13,20 @@ import { StoreError } from "../store/store";
 /** Seconds a client should wait before retrying when the store is down. */
 export const RETRY_AFTER_SECONDS = 30;
 
-/** A request the service refuses, with the reason a client can act on. */
+/** The fixed bodies of the error responses. */
+export const ERROR_BODIES = {
+  notFound: "Not found.\n",
+  methodNotAllowed: "Method not allowed.\n",
+  unavailable: "The article store is unavailable. Please try again shortly.\n",
+  notConfigured: "The feed service is not configured correctly.\n",
+  internal: "Internal error.\n",
+} as const;
+
+/**
+ * A request the service refuses, with a reason a client can act on. The
+ * message is sent as the body: it must be a fixed text, never built from
+ * request input.
+ */
 export class HttpError extends Error {
   constructor(
     readonly status: ContentfulStatusCode,
@@ -22,26 +37,15 @@ export class HttpError extends Error {
   }
 }
 
-/** Turns any error into a short plain-text response and logs what the client does not see. */
+/** Turns any error into a short plain-text response (Hono's `onError`). */
 export function errorResponse(error: unknown, c: Context): Response {
   // Hono's own middleware (bearer auth) answers with a prepared response.
   if (error instanceof HTTPException) return error.getResponse();
   if (error instanceof HttpError) return c.text(`${error.message}\n`, error.status);
   if (error instanceof StoreError) {
-    // The cause can carry endpoint names or signed URLs: log it, never return it.
-    console.error(`${error.message}: ${describeCause(error.cause)}`);
     c.header("Retry-After", String(RETRY_AFTER_SECONDS));
-    return c.text("The article store is unavailable. Please try again shortly.\n", 503);
+    return c.text(ERROR_BODIES.unavailable, 503);
   }
-  if (error instanceof ConfigError) {
-    console.error(`configuration error: ${error.message}`);
-    return c.text("The feed service is not configured correctly.\n", 500);
-  }
-  console.error("unexpected error", error);
-  return c.text("Internal error.\n", 500);
-}
-
-function describeCause(cause: unknown): string {
-  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
-  return String(cause);
+  if (error instanceof ConfigError) return c.text(ERROR_BODIES.notConfigured, 500);
+  return c.text(ERROR_BODIES.internal, 500);
 }

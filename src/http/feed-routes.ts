@@ -14,7 +14,7 @@ import { itemGuid } from "../feed/guid";
 import { FEED_FORMATS, FEED_FORMAT_INFO, type FeedFormat } from "../feed/formats";
 import { feedDeltaSource } from "../feed/delta";
 import { renderFeed, type FeedDescriptor, type FeedItem, type FeedLink } from "../feed/render";
-import { isMonth, type Tombstone } from "../index/schema";
+import { indexKeys, isMonth, type Tombstone } from "../index/schema";
 import { parseIsoDate } from "../text/dates";
 import { TOPIC_KINDS, TOPIC_KIND_INFO } from "../index/topic-kinds";
 import { canonicalTopicSlug, isTopicSlug } from "../index/topics";
@@ -43,7 +43,7 @@ export function registerFeedRoutes(app: Hono<AppEnv>): void {
         const requested = c.req.param("slug").toLowerCase();
         const slug = canonicalTopicSlug(topic, requested);
         // Not a slug the index can hold: a 404 without a store read, which does not repeat the input.
-        if (!isTopicSlug(slug)) notFound(TOPIC_KIND_INFO[topic].label);
+        if (!isTopicSlug(slug)) notFound();
         // Another spelling of the same topic (a source host with `www.`): one URL per topic, so one cache entry and one subscription.
         if (slug !== requested) return canonicalRedirect(c, feedPath({ kind: "topic", topic, slug }, format));
         // A topic outside a partner's allowlist is answered like a topic that does not exist.
@@ -117,14 +117,25 @@ async function loadScope(svc: Services, terms: FeedTerms, scope: FeedScope): Pro
       return { title: siteTitle, articles: terms.topics === null ? head.items : await allowedTopicsItems(svc, terms), months, builtAt: head.builtAt, tombstones };
     case "topic": {
       // A topic outside a partner's allowlist is answered like a topic that does not exist.
-      if (!topicAllowed(terms, scope.topic, scope.slug)) notFound(`${TOPIC_KIND_INFO[scope.topic].label} "${scope.slug}"`);
+      if (!topicAllowed(terms, scope.topic, scope.slug)) notFound();
       const page = await svc.index.topic(scope.topic, scope.slug);
-      if (!page) notFound(`${TOPIC_KIND_INFO[scope.topic].label} "${scope.slug}"`);
+      if (!page) {
+        // Listed in the head's catalogue: the topic exists and its page is missing from the bucket.
+        if (head.catalog[scope.topic].some((entry) => entry.slug === scope.slug)) {
+          throw svc.app.indexDamaged(svc, indexKeys(svc.config.prefix).topic(scope.topic, scope.slug), "missing although the head lists it");
+        }
+        notFound();
+      }
       return { title: `${siteTitle}: ${TOPIC_KIND_INFO[scope.topic].label} ${page.name}`, articles: page.items, months, builtAt: head.builtAt, tombstones };
     }
     case "archive": {
       const page = await svc.index.month(scope.month);
-      if (!page) notFound(`Archive ${scope.month}`);
+      if (!page) {
+        if (months.includes(scope.month)) {
+          throw svc.app.indexDamaged(svc, indexKeys(svc.config.prefix).month(scope.month), "missing although the head lists it");
+        }
+        notFound();
+      }
       return { title: `${siteTitle}: Archive ${scope.month}`, articles: page.items, months, builtAt: head.builtAt, tombstones };
     }
   }
@@ -182,9 +193,7 @@ async function buildScopeFeed(svc: Services, terms: FeedTerms, scope: FeedScope,
   const now = svc.app.clock();
   // A topic or month whose articles are all embargoed does not exist yet: its name must not leak.
   // Whether it exists is the public's view; a partner's terms may then leave it empty.
-  if (scope.kind !== "main" && !view.articles.some((article) => isVisible(article, now))) {
-    notFound(scope.kind === "topic" ? `${TOPIC_KIND_INFO[scope.topic].label} "${scope.slug}"` : `Archive ${scope.month}`);
-  }
+  if (scope.kind !== "main" && !view.articles.some((article) => isVisible(article, now))) notFound();
   const visible = view.articles.filter((article) => releasedUnderTerms(article, now, terms));
   // An archive document is complete by default (RFC 5005 §4); live feeds show the newest `limit`.
   const shown = visible.slice(0, limit ?? (scope.kind === "archive" ? visible.length : feed.limit));

@@ -7,24 +7,25 @@ import type { Context, Hono } from "hono";
 import type { Article } from "../article/model";
 import { isVisible } from "../article/parse";
 import { FEED_FORMATS, FEED_FORMAT_INFO } from "../feed/formats";
-import type { IndexHead, Tombstone } from "../index/schema";
+import { indexKeys, type IndexHead, type Tombstone } from "../index/schema";
 import { renderWithdrawnPage } from "../pages/withdrawn-page";
 import { TOPIC_KINDS } from "../index/topic-kinds";
 import { renderArticlePage } from "../pages/article-page";
 import { FEED_STYLESHEET_XSL } from "../pages/feed-stylesheet";
 import { renderHomePage, type MainFeed, type Topic } from "../pages/home";
+import { PAGE_CSS } from "../pages/layout";
 import { renderOpml } from "../pages/opml";
 import { parseIsoDate } from "../text/dates";
 import { notFound, serve, type Representation } from "./representation";
 import { services, type AppEnv, type Services } from "./services";
 import { termsOf } from "./partner-access";
 import { pageUnderTerms, releasedUnderTerms } from "../partners/terms";
-import { OPML_PATH, STYLESHEET_PATH, articlePath, feedPath } from "../urls";
+import { OPML_PATH, PAGE_STYLESHEET_PATH, STYLESHEET_PATH, articlePath, feedPath } from "../urls";
 
 const HTML = "text/html; charset=utf-8";
 /** Latest articles listed on the home page. */
 const HOME_ARTICLES = 20;
-/** A stylesheet changes only with a deployment. */
+/** A stylesheet (the feeds' XSLT, the pages' CSS) changes only with a deployment. */
 const STYLESHEET_MAX_AGE = 86_400;
 
 /** Registers the page routes on `app`, but the article pages ({@link registerArticlePageRoute}). */
@@ -33,6 +34,9 @@ export function registerPageRoutes(app: Hono<AppEnv>): void {
   app.get(OPML_PATH, (c) => serve(c, () => opmlCatalogue(services(c))));
   app.get(STYLESHEET_PATH, (c) =>
     serve(c, async () => ({ body: FEED_STYLESHEET_XSL, contentType: "text/xsl; charset=utf-8", lastModified: null, maxAge: STYLESHEET_MAX_AGE })),
+  );
+  app.get(PAGE_STYLESHEET_PATH, (c) =>
+    serve(c, async () => ({ body: PAGE_CSS, contentType: "text/css; charset=utf-8", lastModified: null, maxAge: STYLESHEET_MAX_AGE })),
   );
 }
 
@@ -98,10 +102,13 @@ async function articlePage(c: Context<AppEnv>, svc: Services, id: string): Promi
   if (!article) {
     const gone = withdrawnArticle(head, id, now.getTime() - svc.config.tombstoneDays * 86_400_000);
     if (gone) return withdrawnNotice(svc, gone);
+    // Perhaps never there, perhaps deleted from the bucket: the next run rewrites it if it should exist.
+    svc.app.indexObjectMaybeMissing(svc, indexKeys(svc.config.prefix).article(id));
+    notFound();
   }
-  if (!article || !isVisible(article, now)) notFound(`Article "${id}"`);
+  if (!isVisible(article, now)) notFound();
   const partner = c.get("access")?.kind === "partner" ? termsOf(c, svc) : null;
-  if (partner && !releasedUnderTerms(article, now, partner)) notFound(`Article "${id}"`);
+  if (partner && !releasedUnderTerms(article, now, partner)) notFound();
   const publicPage = svc.config.feed.siteUrl + articlePath(article.id);
   return {
     body: renderArticlePage({

@@ -10,10 +10,11 @@ import type { DeltaSource } from "../feed/delta";
 import { StoreError } from "../store/store";
 import { NOT_MODIFIED_HEADERS, entityTag, ifNoneMatchMatches, isNotModified } from "./conditional";
 import { opaqueValue, requestedDeltaBases } from "./delta";
-import { HttpError } from "./errors";
+import type { LogFields } from "../app/log";
+import { ERROR_BODIES, HttpError } from "./errors";
 import { documentIdentity } from "./partner-access";
 import { serverTiming, type ResponseCost } from "./server-timing";
-import type { AppEnv } from "./services";
+import { services, type AppEnv } from "./services";
 
 /** A document ready to be sent. */
 export interface Representation {
@@ -55,6 +56,15 @@ export interface ServeOptions {
 const STALE_WHILE_REVALIDATE_SECONDS = 600;
 const STALE_IF_ERROR_SECONDS = 86_400;
 const ONE_YEAR_SECONDS = 31_536_000;
+/** A stale answer may be reused briefly, then the client should ask again. */
+const STALE_CACHE_CONTROL = "public, max-age=30";
+
+/**
+ * How long a request waits for a fresh document while the store is degraded
+ * (it failed recently) before it answers the last good copy instead; the
+ * render goes on in the background and refreshes the caches if it succeeds.
+ */
+const DEGRADED_WAIT_MS = 50;
 
 /**
  * Cache-Control for a representation. A partner's documents are `private`
@@ -69,7 +79,9 @@ export function cacheControl(maxAge: Representation["maxAge"], audience: "public
 /**
  * Answers `c` with the document `render` produces, going through the edge
  * cache and answering conditional requests. When rendering fails because the
- * store is down, the last good copy is served instead (or 503 when there is none).
+ * store is down, the last good copy is served instead (or 503 when there is
+ * none); while the store is degraded, the last good copy is served as soon
+ * as a fresh render takes longer than {@link DEGRADED_WAIT_MS}.
  *
  * A partner's documents are kept in isolate memory under their partner
  * variant (id and terms fingerprint, never the token) and never in the
@@ -87,6 +99,7 @@ export async function serve(
   const significantParams = options.significantParams ?? [];
   const keyOptions: CacheKeyOptions = { significantParams, variant, partner: document.partner };
   const key = cacheKey(document.url, keyOptions);
+  const lastGoodKey = cacheKey(document.url, { significantParams, variant, lastGood: true });
   const noCost = { reads: 0, writes: 0, durationMs: 0 };
   const deltaBases = options.deltas ? requestedDeltaBases(c.req.raw.headers) : null;
   /** Files the version a fresh render produced, so that later requests can get a delta against it. */
@@ -103,23 +116,78 @@ export async function serve(
   const cached = cache ? await cache.match(key) : undefined;
   if (cached) return finish(cached, { store: noCost, renderMs: null, cache: "hit" }, null);
 
-  let response: Response;
-  let representation: Representation;
+  const fresh = renderAndKeep(c, render, { key, lastGoodKey, cache, options, audience: document.partner ? "private" : "public", rememberVersion });
+  // Awaited below; until then (edge-cache lookups) a failure must not count as unhandled.
+  fresh.catch(() => {});
+  if (cache && degraded(c)) {
+    // The store failed recently: do not make this reader wait for it if an older copy is at hand.
+    const lastGood = await cache.match(lastGoodKey);
+    if (lastGood) {
+      const first = await Promise.race([fresh.then(() => "settled" as const, () => "settled" as const), delay(DEGRADED_WAIT_MS)]);
+      if (first === "late") {
+        c.executionCtx.waitUntil(fresh.catch(() => {}));
+        c.set("fallback", new Error("the store is slow; refreshing in the background"));
+        return answer(c, lastGood, { store: storeMeter(c), renderMs: null, cache: "stale" });
+      }
+      // Settled in time: answered below like any render (a failure picks the last good copy there).
+    }
+  }
+  let rendered: Rendered;
   try {
-    const started = performance.now();
-    representation = await render();
-    response = await toResponse(representation, options.varyOnAccept === true, document.partner ? "private" : "public");
-    // Time not spent waiting for the store was spent building the document.
-    const store = storeMeter(c);
-    const renderMs = Math.max(0, performance.now() - started - store.durationMs);
-    const cost: ResponseCost = { store, renderMs, cache: cache ? "miss" : "bypass" };
-    response.headers.set("Server-Timing", serverTiming(cost));
+    rendered = await fresh;
   } catch (error) {
     if (!(error instanceof StoreError) || !cache) throw error;
-    const lastGood = await cache.match(cacheKey(document.url, { significantParams, variant, lastGood: true }));
+    const lastGood = await cache.match(lastGoodKey);
     if (!lastGood) throw error;
-    console.error(`serving the last good copy of ${key}: ${error.message}`);
+    c.set("fallback", error);
     return answer(c, lastGood, { store: storeMeter(c), renderMs: null, cache: "stale" });
+  }
+  // A document rendered from stale index objects is no version to compute deltas against.
+  return rendered.stale ? answer(c, rendered.response, null) : finish(rendered.response, null, rendered.representation);
+}
+
+/** A fresh render and whether it was made from index objects kept because the store failed. */
+interface Rendered {
+  response: Response;
+  representation: Representation;
+  stale: boolean;
+}
+
+/**
+ * Renders the document and keeps it: in memory for INDEX_TTL, in the edge
+ * cache (`cache`, none for a partner's documents) for its max-age, as the
+ * last good copy for outages, and as a version for deltas. A document
+ * rendered from index objects kept in memory because the store failed is
+ * answered, but kept nowhere.
+ */
+async function renderAndKeep(
+  c: Context<AppEnv>,
+  render: () => Promise<Representation>,
+  target: {
+    key: string;
+    lastGoodKey: string;
+    cache: Cache | null;
+    options: ServeOptions;
+    audience: "public" | "private";
+    rememberVersion: (representation: Representation, etag: string) => Promise<void>;
+  },
+): Promise<Rendered> {
+  const app = c.get("app");
+  const { cache, key, lastGoodKey } = target;
+  const started = performance.now();
+  const representation = await render();
+  const response = await toResponse(representation, target.options.varyOnAccept === true, target.audience);
+  // Time not spent waiting for the store was spent building the document.
+  const store = storeMeter(c);
+  const renderMs = Math.max(0, performance.now() - started - store.durationMs);
+  const stale = c.get("services")?.index.stale ?? null;
+  const cost: ResponseCost = { store, renderMs, cache: stale ? "stale" : cache ? "miss" : "bypass" };
+  response.headers.set("Server-Timing", serverTiming(cost));
+  c.set("outcome", outcomeOf(cost));
+  if (stale) {
+    response.headers.set("Cache-Control", target.audience === "private" ? "private, max-age=30" : STALE_CACHE_CONTROL);
+    c.set("fallback", stale);
+    return { response, representation, stale: true };
   }
 
   const ttlSeconds = memoryLifetime(c);
@@ -128,17 +196,33 @@ export async function serve(
     const body = new TextEncoder().encode(representation.body) as Uint8Array<ArrayBuffer>;
     app.documents.set(key, { body, headers: [...response.headers], status: response.status }, body.byteLength, app.nowMs() + ttlSeconds * 1000);
   }
-  const remembered = rememberVersion(representation, response.headers.get("ETag") ?? "");
+  const remembered = target.rememberVersion(representation, response.headers.get("ETag") ?? "");
   if (cache) {
     const forCache = response.clone();
     const forOutages = new Response(response.clone().body, response);
     forOutages.headers.set("Cache-Control", `public, max-age=${STALE_IF_ERROR_SECONDS}`);
-    const lastGoodKey = cacheKey(document.url, { significantParams, variant, lastGood: true });
     c.executionCtx.waitUntil(Promise.all([cache.put(key, forCache), cache.put(lastGoodKey, forOutages), remembered]));
   } else {
     await remembered;
   }
-  return finish(response, null, representation);
+  return { response, representation, stale: false };
+}
+
+function degraded(c: Context<AppEnv>): boolean {
+  try {
+    const svc = services(c);
+    return svc.app.storeDegraded(svc);
+  } catch {
+    return false; // not configured: the render reports that
+  }
+}
+
+function delay(ms: number): Promise<"late"> {
+  return new Promise((resolve) => setTimeout(() => resolve("late"), ms));
+}
+
+function outcomeOf(cost: ResponseCost): LogFields {
+  return { cache: cost.cache, storeReads: cost.store.reads, storeMs: Math.round(cost.store.durationMs * 10) / 10 };
 }
 
 /** What {@link answerDelta} needs besides the current response. */
@@ -225,8 +309,11 @@ export function linkHeader(links: readonly { href: string; rel: string }[]): str
  */
 function answer(c: Context<AppEnv>, response: Response, cost: ResponseCost | null): Response {
   const headers = new Headers(response.headers);
-  if (cost) headers.set("Server-Timing", serverTiming(cost));
-  if (cost?.cache === "stale") headers.set("Cache-Control", "public, max-age=30");
+  if (cost) {
+    headers.set("Server-Timing", serverTiming(cost));
+    c.set("outcome", outcomeOf(cost));
+  }
+  if (cost?.cache === "stale") headers.set("Cache-Control", STALE_CACHE_CONTROL);
   const etag = headers.get("ETag");
   // The application's clock, so an rfc850 date's two-digit year is read against the same time as everything else.
   const now = new Date(c.get("app").nowMs());
@@ -241,7 +328,7 @@ function answer(c: Context<AppEnv>, response: Response, cost: ResponseCost | nul
   return new Response(response.body, { status: response.status, headers });
 }
 
-/** Throws the 404 of a route whose subject does not exist. */
-export function notFound(what: string): never {
-  throw new HttpError(404, `${what} not found`);
+/** Throws the 404 of a route whose subject does not exist; its body is fixed, never the name asked for. */
+export function notFound(): never {
+  throw new HttpError(404, ERROR_BODIES.notFound.trim());
 }

@@ -4,7 +4,9 @@
  * it on first use (so routes that need no store never read its configuration).
  */
 import type { Context } from "hono";
+import type { RequestIdVariables } from "hono/request-id";
 import type { Application, Background, Services } from "../app/application";
+import type { LogFields, Logger } from "../app/log";
 import type { Env } from "../config";
 import type { PartnerBindings } from "../partners/usage";
 import type { Access } from "./partner-access";
@@ -14,15 +16,26 @@ export type { Services } from "../app/application";
 /** Hono's type parameters for this app. */
 export interface AppEnv {
   Bindings: Env & PartnerBindings;
-  /** `access` is set on feed and article page routes only (see `partner-access.ts`). */
-  Variables: { app: Application; services?: Services; access?: Access };
+  Variables: RequestIdVariables & {
+    app: Application;
+    services?: Services;
+    /** `access` is set on feed and article page routes only (see `partner-access.ts`). */
+    access?: Access;
+    /** The request's logger (set by the request-log middleware). */
+    log: Logger;
+    /** How the response was served (cache state, store reads), for the request's log line. */
+    outcome?: LogFields;
+    /** The failure behind a response served from the last good copy. */
+    fallback?: unknown;
+  };
 }
 
 /** The request's services. @throws {ConfigError} when the configuration is incomplete. */
 export function services(c: Context<AppEnv>): Services {
   const existing = c.get("services");
   if (existing) return existing;
-  const created = c.get("app").services(c.env, c.req.url, backgroundOf(c));
+  const background = backgroundOf(c);
+  const created = c.get("app").services(c.env, c.req.url, { log: c.get("log"), ...(background ? { background } : {}) });
   c.set("services", created);
   return created;
 }

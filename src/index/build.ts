@@ -66,6 +66,14 @@ export interface RebuildOptions {
   log?: (message: string) => void;
   /** Days an article that left is remembered as a tombstone (TOMBSTONE_DAYS; default 30). */
   tombstoneDays?: number;
+  /**
+   * Index object keys to write even though their planned content did not
+   * change: objects a reader found unreadable (garbage, truncated, another
+   * version) or missing. Fingerprints only say what a run meant to write,
+   * not what the bucket holds now; this is how a damaged object is repaired.
+   * Keys that are not planned any more are ignored.
+   */
+  repair?: readonly string[];
 }
 
 /** What a rebuild did, for the command line and the scheduled handler's log. */
@@ -88,11 +96,25 @@ export interface RebuildReport {
    * and WebSub pings).
    */
   changedScopes: FeedScope[];
+  /** Index objects rewritten only because they were named in `repair`. */
+  repaired: number;
   /** Store requests that read: listings and gets. */
   reads: number;
   /** Store requests that change the bucket: puts and deletes. */
   writes: number;
   durationMs: number;
+}
+
+/**
+ * Largest article object, in bytes (article format rule 11). News articles
+ * are a few kilobytes; an object of megabytes is an export or a mistake, and
+ * every index object holding it (the head holds a hundred articles in full)
+ * would grow with it, and so would every request that reads one.
+ */
+export const MAX_ARTICLE_BYTES = 512 * 1024;
+
+function tooLarge(bytes: number): string {
+  return `too large: ${bytes} bytes (at most ${MAX_ARTICLE_BYTES})`;
 }
 
 /** How many store requests a rebuild keeps in flight at once. */
@@ -154,9 +176,21 @@ export async function rebuildIndex(store: ArticleStore, options: RebuildOptions)
   const results = new Map<string, ManifestEntry | null>();
   let done = 0;
   await mapLimit(toRead, CONCURRENCY, async (info) => {
-    const object = await io.get(info.key);
     readKeys.add(info.key);
-    if (object === null) {
+    if (info.size > MAX_ARTICLE_BYTES) {
+      // Not even read: its size alone says it is no article (article format rule 11).
+      const reason = tooLarge(info.size);
+      results.set(info.key, { etag: info.etag, skipped: reason });
+      log(`index: skipped ${info.key}: ${reason}`);
+      options.onProgress?.(++done, toRead.length);
+      return;
+    }
+    const object = await io.get(info.key);
+    if (object !== null && object.body.byteLength > MAX_ARTICLE_BYTES) {
+      const reason = tooLarge(object.body.byteLength);
+      results.set(info.key, { etag: object.etag, skipped: reason });
+      log(`index: skipped ${info.key}: ${reason}`);
+    } else if (object === null) {
       // Deleted between the listing and the read: it is simply not there.
       results.set(info.key, null);
     } else {
@@ -196,7 +230,14 @@ export async function rebuildIndex(store: ArticleStore, options: RebuildOptions)
 
   // 4. Write what changed.
   const resolver = new ContentResolver(io, keys, old, fresh, reused, options.defaultLanguage, log);
-  const changed = plans.filter((plan) => old === null || old.pages[plan.key] !== plan.fingerprint);
+  const repair = new Set(options.repair ?? []);
+  let repaired = 0;
+  const changed = plans.filter((plan) => {
+    if (old === null || old.pages[plan.key] !== plan.fingerprint) return true;
+    if (!repair.has(plan.key)) return false;
+    repaired++;
+    return true;
+  });
   const builtAt = now.toISOString();
   const writePlan = async (plan: PagePlan): Promise<void> => {
     const articles = await resolver.contents(plan);
@@ -255,6 +296,7 @@ export async function rebuildIndex(store: ArticleStore, options: RebuildOptions)
     skipped,
     warnings,
     changedScopes: changed.flatMap((plan) => (plan.scope ? [plan.scope] : [])),
+    repaired,
     reads: io.meter.reads,
     writes: io.meter.writes,
     durationMs: Date.now() - started,
@@ -262,7 +304,7 @@ export async function rebuildIndex(store: ArticleStore, options: RebuildOptions)
   log(
     `index: ${report.listed} listed, ${report.parsed} parsed, ${report.unchanged} unchanged, ` +
       `${report.deleted} deleted, ${report.skipped.length} skipped; ` +
-      `${changed.length} objects written, ${obsolete.length} removed; ` +
+      `${changed.length} objects written (${repaired} repaired), ${obsolete.length} removed; ` +
       `${report.reads} reads, ${report.writes} writes in ${report.durationMs} ms`,
   );
   return report;

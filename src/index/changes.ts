@@ -26,6 +26,11 @@ export interface IndexUpdateOptions {
   log?: (message: string) => void;
   /** Days an article that left is remembered as a tombstone (TOMBSTONE_DAYS; default 30). */
   tombstoneDays?: number;
+  /**
+   * Index object keys to write even if nothing planned for them changed:
+   * objects a reader found unreadable or missing (see `RebuildOptions.repair`).
+   */
+  repair?: readonly string[];
 }
 
 /** What an update did. */
@@ -54,6 +59,7 @@ export async function applyChanges(store: ArticleStore, keys: readonly string[],
     ...(options.now ? { now: options.now } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.tombstoneDays !== undefined ? { tombstoneDays: options.tombstoneDays } : {}),
+    ...(options.repair ? { repair: options.repair } : {}),
   });
   return { applied: [...new Set(keys)], remaining: [], changedScopes: report.changedScopes, reads: report.reads, writes: report.writes };
 }

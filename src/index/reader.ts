@@ -10,17 +10,35 @@
  */
 import { BoundedCache, parsedWeight } from "../app/bounded-cache";
 import type { Article } from "../article/model";
-import type { ArticleStore } from "../store/store";
+import { StoreError, type ArticleStore } from "../store/store";
 import { decodeArticlePage, decodeHead, decodeMonthPage, decodeTopicPage, type Decoded } from "./codec";
 import { indexKeys, isMonth, isTopicKind, type IndexHead, type MonthPage, type TopicKind, type TopicPage } from "./schema";
 
 /**
+ * An index object exists but cannot be used: garbage, truncated, of another
+ * index version, or holding another key's content. A `StoreError`, because
+ * for a request it is the same as a store failure (serve the last good copy
+ * or a 503), never a 404: the thing asked for exists, only its copy is bad.
+ */
+export class UnreadableIndexError extends StoreError {
+  constructor(
+    key: string,
+    readonly reason: string,
+  ) {
+    super("get", key);
+    this.name = "UnreadableIndexError";
+    this.message = `index object "${key}" is unreadable: ${reason}`;
+  }
+}
+
+/**
  * Read access to one index (one bucket and article prefix). Every method
- * rejects only with a `StoreError`. Returned objects are shared with the
- * cache and with concurrent requests: treat them as read-only.
+ * rejects only with a `StoreError` (an {@link UnreadableIndexError} for a bad
+ * object). Returned objects are shared with the cache and with concurrent
+ * requests: treat them as read-only.
  */
 export interface IndexReader {
-  /** The head, or null when no index was built yet (or it is unreadable). */
+  /** The head, or null when no index was built yet or it is unreadable (reported through `onUnreadable`). */
   head(): Promise<IndexHead | null>;
   /** One topic page, or null when there is no such topic. */
   topic(kind: TopicKind, slug: string): Promise<TopicPage | null>;
@@ -28,6 +46,12 @@ export interface IndexReader {
   month(month: string): Promise<MonthPage | null>;
   /** One article by id (any age, including future-dated ones: callers apply `isVisible`), or null. */
   article(id: string): Promise<Article | null>;
+  /**
+   * Null, or the failure behind a value this reader answered from the last
+   * good copies (`lastGood`) because the store failed or the object was
+   * unreadable: what is rendered from it is stale and must not be kept as fresh.
+   */
+  readonly stale: StoreError | null;
 }
 
 /** Options of {@link createIndexReader}. */
@@ -48,9 +72,24 @@ export interface IndexReaderOptions {
   cache?: IndexObjectCache;
   /** Clock in milliseconds (default `Date.now`). */
   now?: () => number;
-  /** Receives a line when an index object is malformed or of another version (default `console.warn`). */
-  log?: (message: string) => void;
+  /**
+   * Called once per read of an object that is malformed, of another index
+   * version or holds another key's content, so that the next index run can
+   * rewrite it (default: nothing).
+   */
+  onUnreadable?: (key: string, reason: string) => void;
+  /**
+   * The last good value of every object read, kept for `lastGoodSeconds`
+   * (default a day, as stale-if-error): answered when the store fails or the
+   * object turns unreadable, so that a document can still be rendered while
+   * the store is down (default: none).
+   */
+  lastGood?: BoundedCache<unknown>;
+  lastGoodSeconds?: number;
 }
+
+/** What reading one object gave: its value, nothing (no such object), or why it is unusable. */
+type Loaded<T> = { value: T } | { unreadable: string } | null;
 
 /** Parsed index objects, as promises so that concurrent requests for one object share one store read. */
 export type IndexObjectCache = BoundedCache<Promise<unknown>>;
@@ -74,36 +113,52 @@ function identityOf(store: ArticleStore): string {
 const MAX_NAME = 512;
 
 /**
- * A reader over the index of `options.articlePrefix` in `store`. Malformed
- * objects and objects of another index version read as null (and are
- * logged); store failures reject with the store's `StoreError` and are never
- * cached, so the next request tries again.
+ * A reader over the index of `options.articlePrefix` in `store`. A malformed
+ * object, one of another index version or one holding another key's content
+ * is reported to `onUnreadable`. When the store fails or an object is
+ * unreadable, the object's last good value is answered if `lastGood` holds
+ * one (the reader then reports itself `stale`); otherwise an unreadable head
+ * reads as null (a request then rebuilds, repairing it), other unreadable
+ * objects reject with {@link UnreadableIndexError}, and store failures reject
+ * with the store's `StoreError`. Failures are never cached, so the next
+ * request tries the store again.
  */
 export function createIndexReader(store: ArticleStore, options: IndexReaderOptions): IndexReader {
   const keys = indexKeys(options.articlePrefix);
   const clock = options.now ?? Date.now;
-  const log = options.log ?? ((message: string) => console.warn(message));
+  const onUnreadable = options.onUnreadable ?? (() => {});
   const ttlMs = Math.max(0, options.ttlSeconds) * 1000;
   const missTtlMs = Math.max(0, options.missTtlSeconds ?? Math.min(10, options.ttlSeconds)) * 1000;
   const scope = options.cacheKey ?? identityOf(store);
 
   const cache = options.cache ?? new BoundedCache<Promise<unknown>>(OWN_CACHE_BOUNDS);
+  const lastGood = options.lastGood;
+  const lastGoodMs = (options.lastGoodSeconds ?? 86_400) * 1000;
+  let stale: StoreError | null = null;
 
-  function load<T>(key: string, decode: (body: Uint8Array) => Decoded<T>): Promise<T | null> {
+  /**
+   * The object at `key`, decoded and checked by `accept` (which returns why
+   * a decoded object does not belong at this key, or null when it does).
+   */
+  function load<T>(key: string, decode: (body: Uint8Array) => Decoded<T>, accept: (value: T) => string | null = () => null): Promise<Loaded<T>> {
     const id = `${scope}\n${key}`;
     const time = clock();
     const hit = cache.get(id, time);
-    if (hit !== undefined) return hit as Promise<T | null>;
+    if (hit !== undefined) return hit as Promise<Loaded<T>>;
 
     const pending: { value?: Promise<unknown> } = {};
-    const value = (async (): Promise<T | null> => {
+    const value = (async (): Promise<Loaded<T>> => {
       const object = await store.get(key);
       if (object === null) return null;
       if (pending.value) cache.update(id, pending.value, { weight: parsedWeight(object.body.byteLength) });
       const decoded = decode(object.body);
-      if (decoded.ok) return decoded.value;
-      log(`index: ignoring ${key}: ${decoded.reason}`);
-      return null;
+      const reason = decoded.ok ? accept(decoded.value) : decoded.reason;
+      if (decoded.ok && reason === null) {
+        lastGood?.set(id, decoded.value, parsedWeight(object.body.byteLength), clock() + lastGoodMs);
+        return { value: decoded.value };
+      }
+      onUnreadable(key, reason ?? "unknown");
+      return { unreadable: reason ?? "unknown" };
     })();
     pending.value = value;
     if (ttlMs === 0) return value;
@@ -111,8 +166,8 @@ export function createIndexReader(store: ArticleStore, options: IndexReaderOptio
     cache.set(id, value, 0, time + ttlMs);
     value.then(
       (result) => {
-        // "Not found" (or unreadable) is remembered only briefly: a rebuild may create it any moment.
-        if (result === null) cache.update(id, value, { expires: time + missTtlMs });
+        // "Not found" (or unreadable) is remembered only briefly: a rebuild may create or repair it any moment.
+        if (result === null || "unreadable" in result) cache.update(id, value, { expires: time + missTtlMs });
       },
       () => {
         // Never cache a failure: the next request retries the store.
@@ -122,25 +177,61 @@ export function createIndexReader(store: ArticleStore, options: IndexReaderOptio
     return value;
   }
 
-  return {
-    head: () => load(keys.head, decodeHead),
+  /**
+   * The value, null when absent. When the store fails or the object is
+   * unreadable, its last good value if there is one (and the reader turns
+   * stale); otherwise the failure rejects.
+   */
+  async function usable<T>(key: string, loaded: Promise<Loaded<T>>): Promise<T | null> {
+    let failure: StoreError;
+    try {
+      const result = await loaded;
+      if (result === null) return null;
+      if (!("unreadable" in result)) return result.value;
+      failure = new UnreadableIndexError(key, result.unreadable);
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      failure = error;
+    }
+    const kept = lastGood?.get(`${scope}\n${key}`, clock());
+    if (kept === undefined) throw failure;
+    stale ??= failure;
+    return kept as T;
+  }
+  const elsewhere = "holds the content of another key";
 
-    async topic(kind, slug) {
-      if (!isTopicKind(kind) || slug === "" || slug.length > MAX_NAME) return null;
-      const page = await load(keys.topic(kind, slug), decodeTopicPage);
-      return page !== null && page.kind === kind && page.slug === slug ? page : null;
+  return {
+    get stale() {
+      return stale;
     },
 
-    async month(month) {
-      if (!isMonth(month)) return null;
-      const page = await load(keys.month(month), decodeMonthPage);
-      return page !== null && page.month === month ? page : null;
+    async head() {
+      try {
+        return await usable(keys.head, load(keys.head, decodeHead));
+      } catch (error) {
+        // An unreadable head without a last good copy reads as none: the caller rebuilds, which rewrites it.
+        if (error instanceof UnreadableIndexError) return null;
+        throw error;
+      }
+    },
+
+    topic(kind, slug) {
+      if (!isTopicKind(kind) || slug === "" || slug.length > MAX_NAME) return Promise.resolve(null);
+      const key = keys.topic(kind, slug);
+      return usable(key, load(key, decodeTopicPage, (page) => (page.kind === kind && page.slug === slug ? null : elsewhere)));
+    },
+
+    month(month) {
+      if (!isMonth(month)) return Promise.resolve(null);
+      const key = keys.month(month);
+      return usable(key, load(key, decodeMonthPage, (page) => (page.month === month ? null : elsewhere)));
     },
 
     async article(id) {
       if (id === "" || id.length > MAX_NAME) return null;
-      const page = await load(keys.article(id), decodeArticlePage);
-      return page !== null && page.article.id === id ? page.article : null;
+      const key = keys.article(id);
+      const page = await usable(key, load(key, decodeArticlePage, (found) => (found.article.id === id ? null : elsewhere)));
+      return page?.article ?? null;
     },
   };
 }

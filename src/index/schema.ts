@@ -24,6 +24,7 @@
  * ETag) are otherwise never parsed again.
  */
 import type { Article } from "../article/model";
+import { hashHex } from "./hash";
 import type { TopicKind } from "./topic-kinds";
 
 export { TOPIC_KINDS, isTopicKind, type TopicKind } from "./topic-kinds";
@@ -170,7 +171,8 @@ export interface IndexKeys {
 /**
  * The one place that turns names into object keys. Slugs and ids are
  * percent-encoded so that any id (front matter may hold `/`, spaces, `?`) maps
- * to exactly one flat key and can never climb into another folder.
+ * to exactly one flat key and can never climb into another folder, and
+ * bounded in length ({@link keyName}).
  */
 export function indexKeys(articlePrefix: string): IndexKeys {
   const folder = `${articlePrefix}_index/`;
@@ -178,11 +180,40 @@ export function indexKeys(articlePrefix: string): IndexKeys {
     folder,
     manifest: `${folder}manifest.json`,
     head: `${folder}head.json`,
-    topic: (kind, slug) => `${folder}topics/${kind}/${encodeURIComponent(slug)}.json`,
+    topic: (kind, slug) => `${folder}topics/${kind}/${keyName(slug)}.json`,
     month: (month) => `${folder}months/${month}.json`,
-    article: (id) => `${folder}articles/${encodeURIComponent(id)}.json`,
+    article: (id) => `${folder}articles/${keyName(id)}.json`,
   };
 }
+
+/** Longest encoded name in a key, in bytes (all ASCII after encoding). */
+const MAX_KEY_NAME = 160;
+
+/**
+ * A name (id or slug) as the last segment of a key: percent-encoded, and if
+ * that is longer than {@link MAX_KEY_NAME}, its first part plus `~` and a
+ * hash of the whole name. S3 and R2 refuse keys over 1,024 bytes and stores
+ * that keep objects as files refuse segments over 255 bytes (one such key
+ * failed every index run); a bounded name fits everywhere. Stable: the
+ * reader derives the same key from the same name, and readers check the
+ * name inside the object, so a collision could never serve another article.
+ */
+export function keyName(name: string): string {
+  // encodeURIComponent throws on a lone surrogate; such a name has none after parsing, but a key must never throw.
+  const safe = name.replace(LONE_SURROGATE, "\uFFFD");
+  const encoded = encodeURIComponent(safe);
+  if (encoded.length <= MAX_KEY_NAME) return encoded;
+  // The prefix ends at a whole character, so it is the encoding of a part of the name.
+  let head = "";
+  for (const char of safe) {
+    const part = encodeURIComponent(char);
+    if (head.length + part.length > MAX_KEY_NAME - 17) break;
+    head += part;
+  }
+  return `${head}~${hashHex(name)}`;
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** True for a `YYYY-MM` month with a real month number. */
 export function isMonth(value: string): boolean {

@@ -23,8 +23,21 @@ export interface S3StoreConfig {
   secretAccessKey: string;
   /** Path-style URLs (`endpoint/bucket/key`): needed by s3rver and MinIO, accepted by R2. */
   forcePathStyle: boolean;
-  /** Give up on a request after this long, so a hung store cannot hang a feed. */
+  /** Give up on one attempt after this long, so a hung store cannot hang a caller (default 10 s). */
   timeoutMs?: number;
+  /**
+   * Attempts per call, the first included (default 2). The SDK retries
+   * throttling, 5xx and connection errors with jittered back-off; a feed
+   * request uses 1 (a stale copy now beats a fresh one later), the index
+   * rebuild more.
+   */
+  maxAttempts?: number;
+  /**
+   * Give up on a whole call (every attempt, the body included) after this
+   * long; default `timeoutMs` per attempt. A feed request gives its calls
+   * one short deadline, and a quick retry of a dropped connection fits in it.
+   */
+  callTimeoutMs?: number;
 }
 
 /** Creates a store backed by an S3-compatible bucket. */
@@ -34,12 +47,16 @@ export function createS3Store(config: S3StoreConfig): ArticleStore {
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     forcePathStyle: config.forcePathStyle,
     credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
-    // One retry: a feed request would rather serve a stale copy than wait.
-    maxAttempts: 2,
+    maxAttempts: config.maxAttempts ?? 2,
+    // Per attempt; the abort signal below bounds the whole call, body included.
+    requestHandler: { requestTimeout: config.timeoutMs ?? 10_000 },
   });
   const bucket = config.bucket;
   const timeoutMs = config.timeoutMs ?? 10_000;
-  const signal = (): AbortSignal => AbortSignal.timeout(timeoutMs);
+  // The SDK takes one signal per call, retries included. Aborting (rather than
+  // abandoning) also closes the connection of a hung request.
+  const callTimeoutMs = config.callTimeoutMs ?? timeoutMs * Math.max(1, config.maxAttempts ?? 2);
+  const signal = (): AbortSignal => AbortSignal.timeout(callTimeoutMs);
 
   return {
     async list(prefix: string, options: ListOptions = {}): Promise<StoredObjectInfo[]> {

@@ -56,7 +56,7 @@ async function snapshot(): Promise<string[]> {
 
 /** The article of `id` as the index has it now (a reader without cache), or null. */
 async function indexed(id: string) {
-  return createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 0, log: () => {} }).article(id);
+  return createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 0 }).article(id);
 }
 
 describe("publish()", () => {

@@ -18,6 +18,8 @@ export function testEnv(bucket: TestBucket = "samples", overrides: Partial<Env> 
     S3_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
     S3_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
     SITE_URL: "https://news.example.com",
+    // One line per request would drown the test output; failures (warn, error) are still logged.
+    LOG_LEVEL: "warn",
     ...overrides,
   };
 }

@@ -8,6 +8,10 @@ declare module "vitest" {
     s3Endpoint: string;
     /** Base URL of the WebSub hub stub (`hub-stub.ts`). */
     hubEndpoint: string;
+    /** Control API of the fault-injecting proxy in front of it (see fault-proxy.ts). */
+    faultControl: string;
+    /** Seed of the randomised worker tests (printed by the global setup; TEST_SEED replays one). */
+    testSeed: number;
   }
 }
 
@@ -30,6 +34,8 @@ export const TEST_BUCKETS = {
   queue: "queue",
   /** Empty at start: the WebSub, delta and withdrawal tests write and delete articles in it. */
   websub: "websub",
+  /** Empty at start: fault and hostile-input tests, each in a folder of its own. */
+  scratch: "scratch",
 } as const;
 
 /** One request the WebSub hub stub (`hub-stub.ts`) received, as its `/_recorded/<label>` lists them. */

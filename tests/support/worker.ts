@@ -8,9 +8,10 @@
  * (memory caches, rebuild coordination) makes its own with {@link newWorker}.
  */
 import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
+import type { ApplicationOptions } from "../../src/app/application";
+import { createLogger, type LogLevel } from "../../src/app/log";
 import type { Env } from "../../src/config";
 import { createWorker } from "../../src/worker";
-import type { ApplicationOptions } from "../../src/app/application";
 import { testEnv } from "./env";
 
 /** The instant every test worker takes for "now": after every sample article but the embargoed one. */
@@ -19,9 +20,43 @@ export const TEST_NOW = new Date("2026-12-01T12:00:00.000Z");
 /** The handlers of one simulated isolate. */
 export type TestWorker = ReturnType<typeof createWorker>;
 
-/** A worker with state of its own and the test clock (or `clock`). */
+/** A worker with state of its own and the test clock (or `clock`), and any other application options. */
 export function newWorker(clock: () => Date = () => TEST_NOW, options: Omit<ApplicationOptions, "clock"> = {}): TestWorker {
   return createWorker({ ...options, clock });
+}
+
+/** A clock that stands still at `start` until a test moves it. */
+export function movableClock(start: Date = TEST_NOW): { now: () => Date; advance(ms: number): void } {
+  let time = start.getTime();
+  return { now: () => new Date(time), advance: (ms) => void (time += ms) };
+}
+
+/** One captured log line, parsed. */
+export type LogLine = { level: LogLevel; message: string; raw: string } & Record<string, unknown>;
+
+/** A logger that keeps its lines for the test to read (nothing reaches the console). */
+export function capturingLog(): { log: ReturnType<typeof createLogger>; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const log = createLogger({ sink: (_level, raw) => lines.push({ ...(JSON.parse(raw) as { level: LogLevel; message: string }), raw }) });
+  return { log, lines };
+}
+
+/**
+ * Like {@link call}, but reports how long the response took, apart from the
+ * background work the Worker goes on with (`settled` ends when that is done).
+ */
+export async function timedCall(
+  path: string,
+  init: RequestInit = {},
+  env: Env = testEnv(),
+  worker: TestWorker = sharedWorker,
+): Promise<{ response: Response; ms: number; settled: Promise<void> }> {
+  const ctx = createExecutionContext();
+  const url = new URL(path, env.SITE_URL ?? "https://news.example.com");
+  const started = performance.now();
+  const response = await worker.fetch(new Request(url, init), env, ctx);
+  const ms = performance.now() - started;
+  return { response, ms, settled: waitOnExecutionContext(ctx) };
 }
 
 /** The isolate most tests share. */

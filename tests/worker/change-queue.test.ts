@@ -91,11 +91,15 @@ describe("the queue consumer", () => {
       );
       expect(result.acked).toEqual(["message-0", "message-1", "message-2", "message-3", "message-4"]);
       expect(result.retried).toEqual({});
-      const logged = warn.mock.calls.map((args) => String(args[0])).join("\n");
-      expect(logged).toContain("message-0 acknowledged without work: the message body is not an object");
-      expect(logged).toContain("message-1 acknowledged without work: object.key is missing");
-      expect(logged).toContain("message-2 acknowledged without work: action is not one of the R2 event notification actions");
-      expect(logged).toContain("message-3 acknowledged without work: it is for another bucket");
+      // One structured line per message (src/app/log.ts).
+      const logged = warn.mock.calls.map((args) => JSON.parse(String(args[0])) as Record<string, unknown>);
+      const acknowledged = logged.filter((line) => line.message === "queue message acknowledged without work").map((line) => [line.messageId, line.reason]);
+      expect(acknowledged).toEqual([
+        ["message-0", "the message body is not an object"],
+        ["message-1", "object.key is missing"],
+        ["message-2", "action is not one of the R2 event notification actions"],
+        ["message-3", "it is for another bucket"],
+      ]);
       expect(await ids()).toContain(id("q-gut"));
     } finally {
       warn.mockRestore();

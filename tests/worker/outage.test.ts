@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { Env } from "../../src/config";
 import { testEnv } from "../support/env";
-import { call } from "../support/worker";
+import { call, newWorker } from "../support/worker";
 
 const SECRET = "do-not-leak-7f3a9c";
 const site = "https://outage.example.com";
@@ -44,7 +44,8 @@ describe("store outage", () => {
     ["unreachable", unreachable],
     ["refusing requests", refusing],
   ])("answers 503 with Retry-After when the store is %s and no copy exists", async (_, env) => {
-    const response = await call("/atom.xml?limit=9", {}, env);
+    // A new isolate: no last good copy of the index in memory either.
+    const response = await call("/atom.xml?limit=9", {}, env, newWorker());
     expect(response.status).toBe(503);
     expect(Number(response.headers.get("Retry-After"))).toBeGreaterThan(0);
     expect((await response.clone().text()).trim().split("\n")).toHaveLength(1);

@@ -5,6 +5,8 @@
  */
 import { createServer } from "node:net";
 import { dirname } from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
 import { onCleanup } from "./cleanup";
 
@@ -72,9 +74,26 @@ export async function startBundledWorker(options: {
   bindings: Record<string, string>;
   edgeCache: boolean;
   port?: number;
+  /**
+   * Folder for the edge cache's entries; default: kept in workerd's memory,
+   * where a long run's cache entries would count as the Worker's memory.
+   */
+  cachePersist?: string;
+  /** Receives every line workerd writes (the Worker's console and workerd's own diagnostics); default: printed. */
+  onOutput?: (stream: "stdout" | "stderr", line: string) => void;
 }): Promise<RunningWorker> {
   const port = options.port ?? (await freePort());
+  const onOutput = options.onOutput;
   const mf = createMiniflare({
+    ...(onOutput
+      ? {
+          handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+            createInterface({ input: stdout }).on("line", (line) => onOutput("stdout", line));
+            createInterface({ input: stderr }).on("line", (line) => onOutput("stderr", line));
+          },
+        }
+      : {}),
+    ...(process.env.BENCH_VERBOSE ? { verbose: true } : {}),
     modules: true,
     scriptPath: options.mainFile,
     // Module names are relative to this root; the default (cwd) cannot reach a temp folder.
@@ -82,6 +101,7 @@ export async function startBundledWorker(options: {
     ...options.compatibility,
     bindings: options.bindings,
     cache: options.edgeCache,
+    ...(options.cachePersist ? { cachePersist: options.cachePersist } : {}),
     host: "127.0.0.1",
     port,
   });

@@ -20,6 +20,18 @@ describe("BoundedCache", () => {
     expect(cache.size.weight).toBeLessThanOrEqual(16 * MB);
   });
 
+  it("evicts the least recently used entry first, so a stream of one-off entries cannot push out a hot one", () => {
+    const cache = new BoundedCache<number>({ maxEntries: 3, maxWeight: MB });
+    cache.set("hot", 0, 1, 60_000);
+    for (let i = 1; i <= 10; i++) {
+      expect(cache.get("hot", 0)).toBe(0);
+      cache.set(`once${i}`, i, 1, 60_000);
+    }
+    expect(cache.get("hot", 0)).toBe(0);
+    expect(cache.get("once8", 0)).toBeUndefined();
+    expect(cache.get("once10", 0)).toBe(10);
+  });
+
   it("stays within its entry budget", () => {
     const cache = new BoundedCache<number>({ maxEntries: 3, maxWeight: MB });
     for (let i = 0; i < 5; i++) cache.set(`k${i}`, i, 1, 60_000);

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { isVisible } from "../../../src/article/parse";
-import { rebuildIndex, isArticleKey, type RebuildOptions } from "../../../src/index/build";
+import { MAX_ARTICLE_BYTES, rebuildIndex, isArticleKey, type RebuildOptions } from "../../../src/index/build";
 import {
   INDEX_VERSION,
   indexKeys,
@@ -413,6 +413,41 @@ describe("rebuildIndex", () => {
     const report = await rebuildIndex(store, options());
     expect(report.parsed).toBe(1);
     expect(head(store).items.find((a) => a.id === "b")?.title).toBe("Bahn streikt nicht");
+  });
+
+  it("rewrites damaged objects named in repair although their planned content did not change", async () => {
+    seedBasic(store);
+    await rebuildIndex(store, options());
+    const good = {
+      head: store.json<IndexHead>(keys.head),
+      tag: store.json<TopicPage>(keys.topic("tags", "wirtschaft")),
+      month: store.json<MonthPage>(keys.month("2024-05")),
+      article: store.json<ArticlePage>(keys.article("a")),
+    };
+    store.seed(keys.head, "\u0000garbage");
+    store.seed(keys.topic("tags", "wirtschaft"), JSON.stringify(good.tag).slice(0, 40));
+    store.seed(keys.month("2024-05"), JSON.stringify({ ...good.month, version: INDEX_VERSION + 7 }));
+    await store.delete(keys.article("a"));
+
+    // Fingerprints say nothing changed: without repair keys a run writes nothing.
+    expect(await rebuildIndex(store, options())).toMatchObject({ writes: 0, repaired: 0 });
+    const repair = [keys.head, keys.topic("tags", "wirtschaft"), keys.month("2024-05"), keys.article("a"), keys.topic("tags", "never-planned")];
+    const report = await rebuildIndex(store, options({ repair }));
+    expect(report.repaired).toBe(4);
+    expect(store.json<IndexHead>(keys.head)).toEqual(good.head);
+    expect(store.json<TopicPage>(keys.topic("tags", "wirtschaft"))).toEqual(good.tag);
+    expect(store.json<MonthPage>(keys.month("2024-05"))).toEqual(good.month);
+    expect(store.json<ArticlePage>(keys.article("a"))).toEqual(good.article);
+    expect(store.keysOf("put")).not.toContain(keys.topic("tags", "never-planned"));
+  });
+
+  it("skips an object larger than MAX_ARTICLE_BYTES without reading it", async () => {
+    seedBasic(store);
+    store.seed(`${PREFIX}huge.txt`, `${"Hafen ".repeat(MAX_ARTICLE_BYTES / 6 + 10)}\nMARIA MEIER\n`);
+    const report = await rebuildIndex(store, options());
+    expect(report.skipped).toEqual([{ key: `${PREFIX}huge.txt`, reason: expect.stringMatching(/^too large: \d+ bytes/) }]);
+    expect(store.keysOf("get")).not.toContain(`${PREFIX}huge.txt`);
+    expect(report.parsed).toBe(4);
   });
 
   it("reports progress for every object it reads", async () => {

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { rebuildIndex } from "../../../src/index/build";
 import { BoundedCache } from "../../../src/app/bounded-cache";
-import { createIndexReader, type IndexObjectCache } from "../../../src/index/reader";
+import { UnreadableIndexError, createIndexReader, type IndexObjectCache } from "../../../src/index/reader";
 import { INDEX_VERSION, indexKeys } from "../../../src/index/schema";
 import { StoreError } from "../../../src/store/store";
 import { MemoryStore, articleText } from "./memory-store";
@@ -99,15 +99,56 @@ describe("createIndexReader", () => {
     expect(store.calls).toEqual([]);
   });
 
-  it("treats malformed objects and objects of another version as missing, and logs why", async () => {
+  it("reports malformed objects, objects of another version and misplaced ones; the head reads as missing, others reject", async () => {
     const store = await built();
     store.seed(keys.head, "{ not json");
     store.seed(keys.month("2024-05"), JSON.stringify({ version: INDEX_VERSION + 1, month: "2024-05", items: [] }));
-    const lines: string[] = [];
-    const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now, cache, log: (m) => lines.push(m) });
+    store.seed(keys.topic("tags", "thanh-hang-tag"), JSON.stringify({ version: INDEX_VERSION, kind: "tags", slug: "other", name: "Other", items: [] }));
+    const reports: [string, string][] = [];
+    const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now, cache, onUnreadable: (key, reason) => reports.push([key, reason]) });
     expect(await reader.head()).toBeNull();
-    expect(await reader.month("2024-05")).toBeNull();
-    expect(lines).toEqual([expect.stringContaining("malformed JSON"), expect.stringContaining(`index version ${INDEX_VERSION + 1}`)]);
+    await expect(reader.month("2024-05")).rejects.toBeInstanceOf(UnreadableIndexError);
+    await expect(reader.topic("tags", "thanh-hang-tag")).rejects.toThrow(/another key/);
+    // An unreadable object is a store failure to a request (503 or the last good copy), never a 404.
+    await expect(reader.month("2024-05")).rejects.toBeInstanceOf(StoreError);
+    expect(reports).toEqual([
+      [keys.head, expect.stringContaining("malformed JSON")],
+      [keys.month("2024-05"), expect.stringContaining(`index version ${INDEX_VERSION + 1}`)],
+      [keys.topic("tags", "thanh-hang-tag"), expect.stringContaining("another key")],
+    ]);
+    // Remembered briefly like a missing object (one read, one report), then read again.
+    expect(store.count("get")).toBe(3);
+    clock += 11_000;
+    await expect(reader.month("2024-05")).rejects.toBeInstanceOf(UnreadableIndexError);
+    expect(store.count("get")).toBe(4);
+  });
+
+  it("answers the last good value while the store fails or the object turns unreadable, and says it is stale", async () => {
+    const store = await built();
+    const lastGood = new BoundedCache<unknown>({ maxEntries: 10, maxWeight: 1e9 });
+    const options = { articlePrefix: PREFIX, ttlSeconds: 60, now, cache, lastGood, lastGoodSeconds: 3600 };
+    const fresh = createIndexReader(store, options);
+    const head = await fresh.head();
+    const month = await fresh.month("2024-05");
+    expect(fresh.stale).toBeNull();
+
+    clock += 61_000;
+    store.failWhen = () => true;
+    const outage = createIndexReader(store, options);
+    expect(await outage.head()).toBe(head);
+    expect(outage.stale).toBeInstanceOf(StoreError);
+    // Never read before: nothing to fall back on.
+    await expect(outage.topic("tags", "thanh-hang-tag")).rejects.toBeInstanceOf(StoreError);
+
+    store.failWhen = null;
+    store.seed(keys.month("2024-05"), "{ garbage");
+    const damaged = createIndexReader(store, options);
+    expect(await damaged.month("2024-05")).toBe(month);
+    expect(damaged.stale).toBeInstanceOf(UnreadableIndexError);
+
+    clock += 3_600_000;
+    store.failWhen = () => true;
+    await expect(createIndexReader(store, options).head()).rejects.toBeInstanceOf(StoreError);
   });
 
   it("never caches a store failure", async () => {

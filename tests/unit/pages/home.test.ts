@@ -26,9 +26,9 @@ describe("renderHomePage", () => {
     );
   });
 
-  it("loads nothing from elsewhere (inline CSS only)", () => {
-    expect(html).not.toMatch(/<script|<link rel="stylesheet"|@import|<img/);
-    expect(head).toContain("prefers-color-scheme:dark");
+  it("loads nothing from elsewhere: one stylesheet of this origin, no inline style or script", () => {
+    expect(html).not.toMatch(/<script|<style|style="|@import|<img/);
+    expect(head.match(/<link rel="stylesheet"[^>]*>/g)).toEqual([`<link rel="stylesheet" href="/style.css">`]);
   });
 
   it("links the main feeds and the OPML catalogue in the body", () => {

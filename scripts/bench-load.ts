@@ -1,0 +1,311 @@
+/**
+ * `npm run bench:load [-- --duration 300 --connections 48 --articles 10000]`:
+ * the service under sustained load.
+ *
+ * Fills a local S3 server (s3rver, loopback) with synthetic articles, builds
+ * their index, runs the deployable bundle of the Worker in workerd with the
+ * production defaults (edge cache on, INDEX_TTL=60, one log line per
+ * request) and puts three classes of load on it at once with `wrk`, the
+ * connections split evenly between them:
+ * - warm: the main feeds and the home page (isolate memory);
+ * - 304: the RSS feed with a current If-None-Match;
+ * - topics: random topic feeds in random formats with a random `?limit=`
+ *   (most of them uncached: store read, render, edge-cache write).
+ *
+ * Reports requests/s, p50 and p99 per class, errors (socket errors,
+ * statuses >= 400, error log lines, workerd's "Network connection lost"),
+ * the Worker's resident memory over time and the CPU the load generator
+ * used, writes them to their own section of BENCHMARKS.md, and exits 3 when
+ * there were errors or memory grew.
+ */
+import "./lib/quiet-sdk-notice";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { rebuildIndex } from "../src/index/build";
+import { createS3Store } from "../src/store/s3";
+import { cleanupAll, cleanupOnSignals, onCleanup } from "./lib/bench/cleanup";
+import { describeMachine } from "./lib/bench/machine";
+import { childrenNamed, cpuSeconds, residentBytes } from "./lib/bench/process-stats";
+import { replaceSection } from "./lib/bench/sections";
+import { seedBucket } from "./lib/bench/seed-bucket";
+import { bundleWorker, readCompatibility } from "./lib/bench/worker-bundle";
+import { freePort, startBundledWorker } from "./lib/bench/workerd";
+import { WRK, runWrk, type WrkResult } from "./lib/bench/wrk";
+import { oneLineError } from "./lib/cli-errors";
+import { LOCAL_S3_CREDENTIALS, startLocalS3 } from "./lib/local-s3";
+import { createProgress } from "./lib/progress";
+
+const PROJECT_DIR = fileURLToPath(new URL("..", import.meta.url));
+const BUCKET = "load";
+/** Memory is sampled this often. */
+const SAMPLE_MS = 5_000;
+/** Resident memory may end at most this much above where it stood after the first fifth of the run. */
+const FLAT_MEMORY_GROWTH = 1.2;
+
+const USAGE = `Usage: npm run bench:load [-- options]
+
+  --duration <seconds>    how long the load lasts (default 300)
+  --connections <n>       connections in all, split over the three classes (default 48)
+  --articles <n>          articles in the bucket (default 10000)
+  --log-level <level>     the Worker's LOG_LEVEL (default info: one line per request)
+  --no-edge-cache         run without the (emulated) edge cache: isolate memory and the store only
+  --no-write              do not write BENCHMARKS.md
+  -h, --help              show this help
+
+Needs wrk (${WRK}; WRK=<path> for another). BENCH_VERBOSE=1 shows workerd's own
+diagnostics (info level) in the report's "other output".`;
+
+interface MemorySample {
+  seconds: number;
+  bytes: number;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: "string", default: "300" },
+      connections: { type: "string", default: "48" },
+      articles: { type: "string", default: "10000" },
+      "no-write": { type: "boolean", default: false },
+      "no-edge-cache": { type: "boolean", default: false },
+      "log-level": { type: "string", default: "info" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const duration = positive(values.duration, "--duration");
+  const connections = positive(values.connections, "--connections");
+  const articles = positive(values.articles, "--articles");
+  const perClass = Math.max(1, Math.floor(connections / 3));
+
+  const temp = await mkdtemp(join(tmpdir(), "feed-worker-load-"));
+  onCleanup(() => rm(temp, { recursive: true, force: true }));
+  log("bundling the Worker (wrangler deploy --dry-run --minify)...");
+  const bundle = await bundleWorker(PROJECT_DIR, join(temp, "bundle"));
+  const compatibility = await readCompatibility(PROJECT_DIR);
+
+  const s3 = await startLocalS3({ buckets: [BUCKET] });
+  onCleanup(() => s3.close());
+  const store = createS3Store({ endpoint: s3.endpoint, region: "us-east-1", bucket: BUCKET, forcePathStyle: true, ...LOCAL_S3_CREDENTIALS });
+  log(`uploading ${articles.toLocaleString("en-US")} articles...`);
+  const seeding = createProgress("upload");
+  await seedBucket(store, articles, { onProgress: (done, total) => seeding.update(done, total) });
+  seeding.finish();
+  log("building the index...");
+  const indexing = createProgress("index");
+  await rebuildIndex(store, { articlePrefix: "", defaultLanguage: "en", onProgress: (done, total) => indexing.update(done, total) });
+  indexing.finish();
+
+  const output = { lines: 0, info: 0, warn: 0, error: 0, connectionLost: 0, other: [] as string[], failures: [] as string[] };
+  const port = await freePort();
+  const worker = await startBundledWorker({
+    mainFile: bundle.mainFile,
+    compatibility,
+    edgeCache: !values["no-edge-cache"],
+    // On disk: what grows with the edge cache is not the Worker's memory (on Cloudflare the cache lives elsewhere).
+    cachePersist: join(temp, "edge-cache"),
+    port,
+    bindings: {
+      S3_ENDPOINT: s3.endpoint,
+      S3_REGION: "us-east-1",
+      S3_BUCKET: BUCKET,
+      S3_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+      S3_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+      S3_FORCE_PATH_STYLE: "true",
+      SITE_URL: `http://127.0.0.1:${port}`,
+      INDEX_TTL: "60",
+      LOG_LEVEL: values["log-level"],
+    },
+    onOutput: (_stream, line) => {
+      output.lines++;
+      if (line.includes("Network connection lost")) output.connectionLost++;
+      const level = /^\{"level":"(info|warn|error)"/.exec(line)?.[1] as "info" | "warn" | "error" | undefined;
+      if (level) output[level]++;
+      else if (output.other.length < 20 && line.trim() !== "") output.other.push(line.slice(0, 300));
+      if (level === "error" || level === "warn" || line.includes("Network connection lost")) {
+        if (output.failures.length < 8) output.failures.push(line.slice(0, 400));
+      }
+    },
+  });
+  const workerd = (await childrenNamed(process.pid, "workerd"))[0];
+  if (workerd === undefined) log("warning: workerd's process not found; memory is not sampled");
+
+  // What the load asks for: every topic feed of the catalogue, and the RSS feed's current entity tag.
+  const opml = await (await fetch(`${worker.url}/opml.xml`)).text();
+  const topics = [...opml.matchAll(/xmlUrl="http:\/\/127\.0\.0\.1:\d+(\/(?:tags|authors|lang|sources)\/[^"]+)\/rss\.xml"/g)].map((match) => match[1] ?? "");
+  if (topics.length === 0) throw new Error("the catalogue lists no topic feeds");
+  const etag = (await fetch(`${worker.url}/rss.xml`)).headers.get("ETag");
+  if (!etag) throw new Error("the RSS feed has no ETag");
+  const warmPaths = ["/rss.xml", "/atom.xml", "/feed.json", "/"];
+  for (const path of warmPaths) await (await fetch(worker.url + path)).arrayBuffer();
+  const topicPaths = topics.flatMap((topic) => ["rss.xml", "atom.xml", "feed.json"].map((file) => `${topic}/${file}`));
+  const scripts = {
+    warm: await script(temp, "warm", warmPaths, false),
+    notModified: await script(temp, "304", ["/rss.xml"], false),
+    topics: await script(temp, "topics", topicPaths, true),
+  };
+
+  log(`load: ${duration} s, ${perClass * 3} connections (${perClass} per class), ${topics.length} topics...`);
+  const memory: MemorySample[] = [];
+  const loadBefore = loadavg()[0] ?? 0;
+  const startedAt = Date.now();
+  const workerCpuBefore = workerd === undefined ? null : await cpuSeconds(workerd);
+  const sampler = setInterval(() => {
+    if (workerd === undefined) return;
+    void residentBytes(workerd).then((bytes) => {
+      if (bytes !== null) memory.push({ seconds: Math.round((Date.now() - startedAt) / 1000), bytes });
+    });
+  }, SAMPLE_MS);
+  if (workerd !== undefined) memory.push({ seconds: 0, bytes: (await residentBytes(workerd)) ?? 0 });
+  const results = await Promise.all([
+    runWrk({ name: "warm (memory)", url: worker.url, connections: perClass, durationSeconds: duration, scriptPath: scripts.warm }),
+    runWrk({ name: "304 (If-None-Match)", url: worker.url, connections: perClass, durationSeconds: duration, scriptPath: scripts.notModified, headers: { "If-None-Match": etag } }),
+    runWrk({ name: "topic feeds, random ?limit", url: worker.url, connections: perClass, durationSeconds: duration, scriptPath: scripts.topics }),
+  ]);
+  clearInterval(sampler);
+  const workerCpu = workerd === undefined || workerCpuBefore === null ? null : ((await cpuSeconds(workerd)) ?? workerCpuBefore) - workerCpuBefore;
+  if (workerd !== undefined) memory.push({ seconds: Math.round((Date.now() - startedAt) / 1000), bytes: (await residentBytes(workerd)) ?? 0 });
+  await worker.stop();
+
+  const errors = results.reduce((sum, result) => sum + result.socketErrors + result.errorResponses, 0) + output.error + output.connectionLost;
+  const flat = memoryIsFlat(memory, duration);
+  const machineLoad = { before: loadBefore, after: loadavg()[0] ?? 0 };
+  const report = renderReport({ machineLoad, duration, connections: perClass * 3, articles, topics: topics.length, results, memory, workerCpu, output, errors, flat });
+  console.log(`\n${report}`);
+  if (!values["no-write"]) {
+    const file = join(PROJECT_DIR, "BENCHMARKS.md");
+    const previous = await readFile(file, "utf8").catch(() => "");
+    await writeFile(file, replaceSection(previous, "load", report));
+    log("written to BENCHMARKS.md (section bench:load)");
+  }
+  return errors === 0 && flat.pass ? 0 : 3;
+}
+
+/** A wrk Lua script that requests `paths` (in turn, or at random with a random `?limit=`) and counts statuses and cache states. */
+async function script(dir: string, name: string, paths: readonly string[], randomLimit: boolean): Promise<string> {
+  const lua = `-- generated by scripts/bench-load.ts
+local paths = { ${paths.map((path) => JSON.stringify(path)).join(", ")} }
+local n = 0
+counts = {}
+local threads = {}
+math.randomseed(4711)
+setup = function(thread) table.insert(threads, thread) end
+request = function()
+  n = n + 1
+  ${randomLimit ? 'return wrk.format("GET", paths[math.random(#paths)] .. "?limit=" .. math.random(1, 100))' : "return wrk.format(\"GET\", paths[(n % #paths) + 1])"}
+end
+response = function(status, headers, body)
+  local key = "status-" .. status
+  counts[key] = (counts[key] or 0) + 1
+  local timing = headers["Server-Timing"] or headers["server-timing"] or ""
+  local cache = string.match(timing, 'cache;desc="(%a+)"') or "none"
+  counts["cache-" .. cache] = (counts["cache-" .. cache] or 0) + 1
+end
+done = function(summary, latency, requests)
+  for _, thread in ipairs(threads) do
+    for key, value in pairs(thread:get("counts")) do io.write("@" .. key .. " " .. value .. "\\n") end
+  end
+end
+`;
+  const path = join(dir, `${name}.lua`);
+  await writeFile(path, lua);
+  return path;
+}
+
+/** Flat: the last sample is within {@link FLAT_MEMORY_GROWTH} of the sample after the first fifth (start-up and cache fill excluded). */
+function memoryIsFlat(samples: readonly MemorySample[], duration: number): { pass: boolean; settled: number; last: number } {
+  const settled = samples.find((sample) => sample.seconds >= duration / 5)?.bytes ?? samples[0]?.bytes ?? 0;
+  const last = samples.at(-1)?.bytes ?? 0;
+  return { pass: settled > 0 && last <= settled * FLAT_MEMORY_GROWTH, settled, last };
+}
+
+function renderReport(r: {
+  machineLoad: { before: number; after: number };
+  duration: number;
+  connections: number;
+  articles: number;
+  topics: number;
+  results: WrkResult[];
+  memory: MemorySample[];
+  workerCpu: number | null;
+  output: { lines: number; info: number; warn: number; error: number; connectionLost: number; other: string[]; failures: string[] };
+  errors: number;
+  flat: { pass: boolean; settled: number; last: number };
+}): string {
+  const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+  const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : "n/a");
+  const lines = [
+    "## Under load",
+    "",
+    `Machine: ${describeMachine()}  `,
+    `Date: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC  `,
+    `Command: \`npm run bench:load -- --duration ${r.duration} --connections ${r.connections} --articles ${r.articles}\``,
+    "",
+    `${r.articles.toLocaleString("en-US")} synthetic articles in s3rver on loopback; the minified Worker bundle in workerd (Miniflare) with`,
+    "the production defaults: edge cache on (its entries on disk), INDEX_TTL=60, LOG_LEVEL=info (one JSON line per request). Three `wrk` processes",
+    `(one thread each) at once for ${r.duration} s, ${r.connections} connections split evenly; the topic class picks one of`,
+    `${r.topics} topic feeds × 3 formats with a random \`?limit=\` (1-100), so most of its requests miss every cache.`,
+    `Generator, workerd and s3rver share the machine's cores; its load average (1 min) was ${r.machineLoad.before.toFixed(1)} before the run and ${r.machineLoad.after.toFixed(1)} after it` +
+      " (above the core count, other work competed for the CPU and the figures are low).",
+    "",
+    "| class | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | statuses | cache |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
+    ...r.results.map((result) => {
+      const statuses = Object.entries(result.extra).filter(([key]) => key.startsWith("status-")).map(([key, value]) => `${key.slice(7)}: ${value}`).join(", ");
+      const caches = Object.entries(result.extra).filter(([key]) => key.startsWith("cache-")).map(([key, value]) => `${key.slice(6)}: ${value}`).join(", ");
+      return `| ${result.name} | ${result.requests.toLocaleString("en-US")} | ${result.requestsPerSecond.toFixed(0)} | ${ms(result.p50)} | ${ms(result.p90)} | ${ms(result.p99)} | ${ms(result.max)} | ${result.socketErrors + result.errorResponses} | ${statuses} | ${caches} |`;
+    }),
+    "",
+    `Errors in all: **${r.errors}** (socket errors, statuses >= 400, error log lines, "Network connection lost": ${r.output.connectionLost}).  `,
+    ...r.results.filter((result) => result.socketErrors > 0).map((result) => `${result.name}: ${/Socket errors:[^\n]*/.exec(result.raw)?.[0] ?? ""}.  `),
+    `Worker log lines: ${r.output.info.toLocaleString("en-US")} info, ${r.output.warn} warn, ${r.output.error} error.  `,
+    `Load generator CPU: ${r.results.map((result) => `${result.name} ${result.cpuSeconds.toFixed(1)} s`).join(", ")} ` +
+      `(${(r.results.reduce((sum, result) => sum + result.cpuSeconds, 0) / r.duration * 100).toFixed(0)}% of one core); ` +
+      `workerd: ${r.workerCpu === null ? "n/a" : `${r.workerCpu.toFixed(1)} s (${((r.workerCpu / r.duration) * 100).toFixed(0)}% of one core)`}.`,
+    "",
+    `Worker resident memory over time (workerd process, MB): ${r.flat.pass ? "flat" : "GROWING"} ` +
+      `(${mb(r.flat.settled)} MB after the first fifth, ${mb(r.flat.last)} MB at the end; the limit is ${FLAT_MEMORY_GROWTH}x).`,
+    "",
+    `| ${downsample(r.memory, 12).map((sample) => `${sample.seconds} s`).join(" | ")} |`,
+    `|${downsample(r.memory, 12).map(() => "---:").join("|")}|`,
+    `| ${downsample(r.memory, 12).map((sample) => mb(sample.bytes)).join(" | ")} |`,
+  ];
+  if (r.output.failures.length > 0) lines.push("", "First failure lines of the Worker:", "", "```", ...r.output.failures, "```");
+  if (r.output.other.length > 0) lines.push("", "Other workerd output (first lines):", "", "```", ...r.output.other, "```");
+  return lines.join("\n");
+}
+
+/** At most `count` samples, evenly spread, first and last included. */
+function downsample<T>(samples: readonly T[], count: number): T[] {
+  if (samples.length <= count) return [...samples];
+  return Array.from({ length: count }, (_, i) => samples[Math.round((i * (samples.length - 1)) / (count - 1))] as T);
+}
+
+function positive(value: string | undefined, name: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`${name} must be a positive whole number, got ${JSON.stringify(value)}`);
+  return parsed;
+}
+
+function log(line: string): void {
+  console.error(line);
+}
+
+cleanupOnSignals();
+main()
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(`bench:load: ${oneLineError(error)}`);
+      process.exitCode = 1;
+    },
+  )
+  .finally(() => cleanupAll());
