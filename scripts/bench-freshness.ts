@@ -7,19 +7,19 @@
  * Everything stays on 127.0.0.1; every wait is bounded; the local service and
  * the temporary folders are removed at the end and on Ctrl-C.
  */
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { mapLimit } from "../src/store/concurrency";
 import { cleanupAll, cleanupOnSignals, onCleanup } from "./lib/bench/cleanup";
-import { FRESHNESS_TARGET_MS, meetsTarget, median, renderFreshnessReport, type FreshnessSize } from "./lib/bench/freshness-report";
+import { FRESHNESS_TARGET_MS, type FreshnessSize, median, meetsTarget, renderFreshnessReport } from "./lib/bench/freshness-report";
 import { describeMachine } from "./lib/bench/machine";
 import { replaceSection } from "./lib/bench/sections";
 import { freePort } from "./lib/bench/workerd";
 import { oneLineError } from "./lib/cli-errors";
-import { mapLimit } from "../src/store/concurrency";
 import { makeArticle, prng } from "./lib/synthetic-articles";
 
 const PROJECT_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -37,7 +37,11 @@ const USAGE = `Usage: npm run bench:freshness [-- --sizes 1000,20000] [--runs 5]
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { sizes: { type: "string", default: "1000,20000" }, runs: { type: "string", default: "5" }, help: { type: "boolean", short: "h", default: false } },
+    options: {
+      sizes: { type: "string", default: "1000,20000" },
+      runs: { type: "string", default: "5" },
+      help: { type: "boolean", short: "h", default: false },
+    },
   });
   if (values.help) {
     console.log(USAGE);
@@ -54,7 +58,7 @@ async function main(): Promise<number> {
   for (const size of sizes) results.push(await measureSize(size, runs));
   const result = {
     machine: describeMachine(),
-    date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
+    date: `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
     commit: gitCommit(),
     runs,
     sizes: results,
@@ -84,14 +88,21 @@ async function measureSize(count: number, runs: number): Promise<FreshnessSize> 
   await service.waitFor("Press Ctrl-C to stop.", STARTUP_TIMEOUT_MS);
   const startupMs = Date.now() - started;
   // First requests compile the Worker's code paths; they are not what is measured.
-  for (const [path, headers] of [["/rss.xml", READER], ["/", BROWSER]] as const) await fetch(base + path, { headers });
+  for (const [path, headers] of [
+    ["/rss.xml", READER],
+    ["/", BROWSER],
+  ] as const)
+    await fetch(base + path, { headers });
 
   const size: FreshnessSize = { articles: count, startupMs, rssMs: [], homeMs: [], applyMs: [] };
   for (let run = 1; run <= runs; run++) {
     const phrase = `Freshness probe ${count} ${run} ${Date.now().toString(36)}`;
     const applied = service.nextApply();
     const written = Date.now();
-    await writeFile(join(folder, `zz-fresh-${run}.txt`), `${phrase}: a balloon lands on the market square.\nANNA BERG\nSource: https://example.org/fresh\nComment (0)\n`);
+    await writeFile(
+      join(folder, `zz-fresh-${run}.txt`),
+      `${phrase}: a balloon lands on the market square.\nANNA BERG\nSource: https://example.org/fresh\nComment (0)\n`,
+    );
     const seen = await pollUntilVisible(base, phrase, written);
     size.rssMs.push(seen.rss);
     size.homeMs.push(seen.home);

@@ -33,7 +33,7 @@ import { replaceSection } from "./lib/bench/sections";
 import { seedBucket } from "./lib/bench/seed-bucket";
 import { bundleWorker, readCompatibility } from "./lib/bench/worker-bundle";
 import { freePort, startBundledWorker } from "./lib/bench/workerd";
-import { WRK, runWrk, type WrkResult } from "./lib/bench/wrk";
+import { runWrk, WRK, type WrkResult } from "./lib/bench/wrk";
 import { oneLineError } from "./lib/cli-errors";
 import { LOCAL_S3_CREDENTIALS, startLocalS3 } from "./lib/local-s3";
 import { createProgress } from "./lib/progress";
@@ -165,7 +165,14 @@ async function main(): Promise<number> {
   if (workerd !== undefined) memory.push({ seconds: 0, bytes: (await residentBytes(workerd)) ?? 0 });
   const results = await Promise.all([
     runWrk({ name: "warm (memory)", url: worker.url, connections: perClass, durationSeconds: duration, scriptPath: scripts.warm }),
-    runWrk({ name: "304 (If-None-Match)", url: worker.url, connections: perClass, durationSeconds: duration, scriptPath: scripts.notModified, headers: { "If-None-Match": etag } }),
+    runWrk({
+      name: "304 (If-None-Match)",
+      url: worker.url,
+      connections: perClass,
+      durationSeconds: duration,
+      scriptPath: scripts.notModified,
+      headers: { "If-None-Match": etag },
+    }),
     runWrk({ name: "topic feeds, random ?limit", url: worker.url, connections: perClass, durationSeconds: duration, scriptPath: scripts.topics }),
   ]);
   clearInterval(sampler);
@@ -176,7 +183,19 @@ async function main(): Promise<number> {
   const errors = results.reduce((sum, result) => sum + result.socketErrors + result.errorResponses, 0) + output.error + output.connectionLost;
   const flat = memoryIsFlat(memory, duration);
   const machineLoad = { before: loadBefore, after: loadavg()[0] ?? 0 };
-  const report = renderReport({ machineLoad, duration, connections: perClass * 3, articles, topics: topics.length, results, memory, workerCpu, output, errors, flat });
+  const report = renderReport({
+    machineLoad,
+    duration,
+    connections: perClass * 3,
+    articles,
+    topics: topics.length,
+    results,
+    memory,
+    workerCpu,
+    output,
+    errors,
+    flat,
+  });
   console.log(`\n${report}`);
   if (!values["no-write"]) {
     const file = join(PROJECT_DIR, "BENCHMARKS.md");
@@ -198,7 +217,7 @@ math.randomseed(4711)
 setup = function(thread) table.insert(threads, thread) end
 request = function()
   n = n + 1
-  ${randomLimit ? 'return wrk.format("GET", paths[math.random(#paths)] .. "?limit=" .. math.random(1, 100))' : "return wrk.format(\"GET\", paths[(n % #paths) + 1])"}
+  ${randomLimit ? 'return wrk.format("GET", paths[math.random(#paths)] .. "?limit=" .. math.random(1, 100))' : 'return wrk.format("GET", paths[(n % #paths) + 1])'}
 end
 response = function(status, headers, body)
   local key = "status-" .. status
@@ -257,8 +276,14 @@ function renderReport(r: {
     "| class | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | statuses | cache |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ...r.results.map((result) => {
-      const statuses = Object.entries(result.extra).filter(([key]) => key.startsWith("status-")).map(([key, value]) => `${key.slice(7)}: ${value}`).join(", ");
-      const caches = Object.entries(result.extra).filter(([key]) => key.startsWith("cache-")).map(([key, value]) => `${key.slice(6)}: ${value}`).join(", ");
+      const statuses = Object.entries(result.extra)
+        .filter(([key]) => key.startsWith("status-"))
+        .map(([key, value]) => `${key.slice(7)}: ${value}`)
+        .join(", ");
+      const caches = Object.entries(result.extra)
+        .filter(([key]) => key.startsWith("cache-"))
+        .map(([key, value]) => `${key.slice(6)}: ${value}`)
+        .join(", ");
       return `| ${result.name} | ${result.requests.toLocaleString("en-US")} | ${result.requestsPerSecond.toFixed(0)} | ${ms(result.p50)} | ${ms(result.p90)} | ${ms(result.p99)} | ${ms(result.max)} | ${result.socketErrors + result.errorResponses} | ${statuses} | ${caches} |`;
     }),
     "",
@@ -266,15 +291,21 @@ function renderReport(r: {
     ...r.results.filter((result) => result.socketErrors > 0).map((result) => `${result.name}: ${/Socket errors:[^\n]*/.exec(result.raw)?.[0] ?? ""}.  `),
     `Worker log lines: ${r.output.info.toLocaleString("en-US")} info, ${r.output.warn} warn, ${r.output.error} error.  `,
     `Load generator CPU: ${r.results.map((result) => `${result.name} ${result.cpuSeconds.toFixed(1)} s`).join(", ")} ` +
-      `(${(r.results.reduce((sum, result) => sum + result.cpuSeconds, 0) / r.duration * 100).toFixed(0)}% of one core); ` +
+      `(${((r.results.reduce((sum, result) => sum + result.cpuSeconds, 0) / r.duration) * 100).toFixed(0)}% of one core); ` +
       `workerd: ${r.workerCpu === null ? "n/a" : `${r.workerCpu.toFixed(1)} s (${((r.workerCpu / r.duration) * 100).toFixed(0)}% of one core)`}.`,
     "",
     `Worker resident memory over time (workerd process, MB): ${r.flat.pass ? "flat" : "GROWING"} ` +
       `(${mb(r.flat.settled)} MB after the first fifth, ${mb(r.flat.last)} MB at the end; the limit is ${FLAT_MEMORY_GROWTH}x).`,
     "",
-    `| ${downsample(r.memory, 12).map((sample) => `${sample.seconds} s`).join(" | ")} |`,
-    `|${downsample(r.memory, 12).map(() => "---:").join("|")}|`,
-    `| ${downsample(r.memory, 12).map((sample) => mb(sample.bytes)).join(" | ")} |`,
+    `| ${downsample(r.memory, 12)
+      .map((sample) => `${sample.seconds} s`)
+      .join(" | ")} |`,
+    `|${downsample(r.memory, 12)
+      .map(() => "---:")
+      .join("|")}|`,
+    `| ${downsample(r.memory, 12)
+      .map((sample) => mb(sample.bytes))
+      .join(" | ")} |`,
   ];
   if (r.output.failures.length > 0) lines.push("", "First failure lines of the Worker:", "", "```", ...r.output.failures, "```");
   if (r.output.other.length > 0) lines.push("", "Other workerd output (first lines):", "", "```", ...r.output.other, "```");

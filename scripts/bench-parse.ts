@@ -10,8 +10,8 @@
  * articles/s for seed-sized (~2 KB) articles.
  */
 
-import { parseArticle } from "../src/article/parse";
 import type { RawArticle } from "../src/article/parse";
+import { parseArticle } from "../src/article/parse";
 import { makeArticle, prng } from "./lib/synthetic-articles";
 
 function percentile(sorted: readonly number[], p: number): number {

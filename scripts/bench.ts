@@ -21,16 +21,16 @@ import { parseArgs } from "node:util";
 import { rebuildIndex } from "../src/index/build";
 import { createS3Store } from "../src/store/s3";
 import { cleanupAll, cleanupOnSignals, onCleanup } from "./lib/bench/cleanup";
-import { cacheStatus, compareThroughput, sampleLatency, storeReads, type Sample } from "./lib/bench/http-load";
+import { cacheStatus, compareThroughput, type Sample, sampleLatency, storeReads } from "./lib/bench/http-load";
 import { describeMachine } from "./lib/bench/machine";
 import { benchRender } from "./lib/bench/render-bench";
-import { checkTargets, renderReport, type BenchResult, type SizeResult } from "./lib/bench/report";
+import { type BenchResult, checkTargets, renderReport, type SizeResult } from "./lib/bench/report";
 import { keepSections } from "./lib/bench/sections";
 import { seedBucket } from "./lib/bench/seed-bucket";
 import { bundleWorker, readCompatibility } from "./lib/bench/worker-bundle";
-import { freePort, startBundledWorker, startScriptWorker, type Compatibility } from "./lib/bench/workerd";
+import { type Compatibility, freePort, startBundledWorker, startScriptWorker } from "./lib/bench/workerd";
 import { oneLineError } from "./lib/cli-errors";
-import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from "./lib/local-s3";
+import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from "./lib/local-s3";
 import { createProgress } from "./lib/progress";
 
 const PROJECT_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -92,7 +92,7 @@ async function main(): Promise<number> {
 
   const result: BenchResult = {
     machine: describeMachine(),
-    date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
+    date: `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
     quick: values.quick,
     concurrency: CONCURRENCY,
     sizes: results,
@@ -164,7 +164,12 @@ async function measureSize(s3: LocalS3, count: number, mainFile: string, compati
   const reference = edgeHit.samples[0];
   const etag = reference?.headers.get("ETag");
   if (!reference || !etag) throw new Error("the feed response has no ETag");
-  const notModified = await sampleLatency(edge.url + FEED_PATH, { count: LATENCY_SAMPLES, warmup: WARMUP, headers: { "If-None-Match": etag }, expectStatus: 304 });
+  const notModified = await sampleLatency(edge.url + FEED_PATH, {
+    count: LATENCY_SAMPLES,
+    warmup: WARMUP,
+    headers: { "If-None-Match": etag },
+    expectStatus: 304,
+  });
 
   log(`${label}: warm feed (production defaults: edge cache on, INDEX_TTL=60)...`);
   const warm = await feedWorker(60, true);
@@ -177,10 +182,7 @@ async function measureSize(s3: LocalS3, count: number, mainFile: string, compati
     bindings: { BODY: reference.body, CONTENT_TYPE: reference.headers.get("Content-Type") ?? "application/rss+xml" },
     compatibility,
   });
-  const throughput = await compareThroughput(
-    { warm: warm.url + FEED_PATH, staticBytes: staticWorker.url + FEED_PATH, edge: edge.url + FEED_PATH },
-    THROUGHPUT,
-  );
+  const throughput = await compareThroughput({ warm: warm.url + FEED_PATH, staticBytes: staticWorker.url + FEED_PATH, edge: edge.url + FEED_PATH }, THROUGHPUT);
   await Promise.all([edge.stop(), warm.stop(), staticWorker.stop()]);
 
   return {

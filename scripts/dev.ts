@@ -15,7 +15,7 @@
  *   ADMIN_TOKEN   bearer token for the admin endpoints (default local-admin-token)
  */
 import "./lib/quiet-sdk-notice";
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -24,11 +24,11 @@ import { join, resolve } from "node:path";
 import { CONFIG_VARIABLE_NAMES } from "../src/config";
 import { rebuildIndex } from "../src/index/build";
 import { createS3Store } from "../src/store/s3";
-import { watchArticles, type ArticleWatcher } from "./lib/article-watcher";
-import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from "./lib/local-s3";
+import { type ArticleWatcher, watchArticles } from "./lib/article-watcher";
+import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from "./lib/local-s3";
+import { formatPartnersReport, publishPartners, readLocalPartners } from "./lib/partners-file";
 import { sendChanges } from "./lib/send-changes";
 import { uploadFolder } from "./lib/upload";
-import { formatPartnersReport, publishPartners, readLocalPartners } from "./lib/partners-file";
 
 const BUCKET = "articles";
 /** wrangler's own entry point, run with this Node: no npx/npm layers between us and the Worker's process group. */
@@ -158,7 +158,10 @@ function describeKeys(keys: string[]): string {
 
 /** Passes wrangler's output through, minus the harmless failures of its online checks (no internet here). */
 function forward(chunk: Buffer, out: NodeJS.WriteStream): void {
-  const lines = chunk.toString().split("\n").filter((line) => !/ENOTFOUND|workers\.cloudflare\.com/.test(line));
+  const lines = chunk
+    .toString()
+    .split("\n")
+    .filter((line) => !/ENOTFOUND|workers\.cloudflare\.com/.test(line));
   const text = lines.join("\n");
   if (text.trim()) out.write(text.endsWith("\n") ? text : `${text}\n`);
 }

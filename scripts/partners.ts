@@ -16,24 +16,24 @@
  */
 import "./lib/quiet-sdk-notice";
 import { parseArgs } from "node:util";
-import { ConfigError, loadStoreSettings, type Env } from "../src/config";
+import { ConfigError, type Env, loadStoreSettings } from "../src/config";
 import {
   DEFINITION_LIMITS,
-  PARTNER_ID_PATTERN,
   formatProblems,
   isHttpsOrigin,
+  PARTNER_ID_PATTERN,
+  type Partner,
   parsePartnerDefinition,
   parseTopicRule,
   topicRuleText,
-  type Partner,
 } from "../src/partners/definition";
 import { partnerKeys, savePartnerDefinition } from "../src/partners/storage";
 import { rateLimitBindingName } from "../src/partners/usage";
 import { createS3Store } from "../src/store/s3";
 import type { ArticleStore } from "../src/store/store";
-import { UsageError, oneLineError } from "./lib/cli-errors";
+import { oneLineError, UsageError } from "./lib/cli-errors";
 import { loadWorkerEnv } from "./lib/dev-vars";
-import { PartnersEditError, addPartner, revokePartner, rotatePartner, type NewPartner } from "./lib/partners-edit";
+import { addPartner, type NewPartner, PartnersEditError, revokePartner, rotatePartner } from "./lib/partners-edit";
 
 const USAGE = `Usage:
   npm run partners -- add <id> --name <name> [--summary] [--delay <minutes>]
@@ -64,10 +64,10 @@ S3_SECRET_ACCESS_KEY, S3_FORCE_PATH_STYLE and SITE_URL from the environment,
 or from ./.dev.vars (the environment wins). For the local service of
 \`npm start\`, put the variables it prints before the command.`;
 
-async function main(argv: string[]): Promise<number> {
-  let args;
+/** The parsed command line. @throws {UsageError} for an unknown option or a missing value. */
+function parseCommandLine(argv: string[]) {
   try {
-    args = parseArgs({
+    return parseArgs({
       args: argv,
       allowPositionals: true,
       options: {
@@ -85,6 +85,10 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError(oneLineError(error));
   }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseCommandLine(argv);
   if (args.values.help) {
     console.log(USAGE);
     return 0;
@@ -130,12 +134,17 @@ async function main(argv: string[]): Promise<number> {
     case "list":
       return listPartners(store, settings.prefix);
     default:
-      throw new UsageError(command === undefined ? "expected a command: add, list, revoke or rotate (see --help)" : `unknown command "${command}" (see --help)`);
+      throw new UsageError(
+        command === undefined ? "expected a command: add, list, revoke or rotate (see --help)" : `unknown command "${command}" (see --help)`,
+      );
   }
 }
 
 /** The new partner of `add`, its options checked with messages about the options (not about a file). */
-function newPartnerFromArgs(id: string, values: { name?: string; summary?: boolean; delay?: string; topics?: string; attribution?: string; origins?: string; rpm?: string }): NewPartner {
+function newPartnerFromArgs(
+  id: string,
+  values: { name?: string; summary?: boolean; delay?: string; topics?: string; attribution?: string; origins?: string; rpm?: string },
+): NewPartner {
   const name = values.name?.trim();
   if (!name) throw new UsageError("add needs --name <name>");
   const partner: NewPartner = { id, name, content: values.summary ? "summary" : "full", delayMinutes: 0 };

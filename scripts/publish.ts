@@ -21,10 +21,10 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../src/config";
 import { createS3Store } from "../src/store/s3";
-import { UsageError, oneLineError } from "./lib/cli-errors";
+import { oneLineError, UsageError } from "./lib/cli-errors";
 import { loadWorkerEnv } from "./lib/dev-vars";
 import { createProgress, type Progress } from "./lib/progress";
-import { publish, type PublishStep } from "./lib/publish";
+import { type PublishStep, publish } from "./lib/publish";
 import { formatPublishReport } from "./lib/publish-report";
 
 const USAGE = `Usage: npm run publish -- <folder> [--dry-run] [--delete] [--rebuild] [--prefix <p/>] [--lang <tag>]
@@ -50,10 +50,10 @@ are applied from here.`;
 
 const STEP_LABELS: Record<PublishStep, string> = { read: "reading", upload: "uploading", index: "indexing" };
 
-async function main(argv: string[]): Promise<number> {
-  let args;
+/** The parsed command line. @throws {UsageError} for an unknown option or a missing value. */
+function parseCommandLine(argv: string[]) {
   try {
-    args = parseArgs({
+    return parseArgs({
       args: argv,
       allowPositionals: true,
       options: {
@@ -68,13 +68,23 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError(oneLineError(error));
   }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseCommandLine(argv);
   if (args.values.help) {
     console.log(USAGE);
     return 0;
   }
   if (args.positionals.length !== 1) throw new UsageError("expected exactly one folder (see --help)");
   const folder = resolve(args.positionals[0] ?? "");
-  if (!(await stat(folder).then((info) => info.isDirectory(), () => false))) throw new UsageError(`${folder} is not a folder`);
+  if (
+    !(await stat(folder).then(
+      (info) => info.isDirectory(),
+      () => false,
+    ))
+  )
+    throw new UsageError(`${folder} is not a folder`);
 
   const env = await loadWorkerEnv(process.cwd());
   if (args.values.prefix !== undefined) env.S3_PREFIX = args.values.prefix;
@@ -85,7 +95,10 @@ async function main(argv: string[]): Promise<number> {
   const bars = new Map<PublishStep, Progress>();
   const bar = (step: PublishStep): Progress => {
     let progress = bars.get(step);
-    if (!progress) bars.set(step, (progress = createProgress(STEP_LABELS[step])));
+    if (!progress) {
+      progress = createProgress(STEP_LABELS[step]);
+      bars.set(step, progress);
+    }
     return progress;
   };
   // The Worker is told only when it can be reached on purpose: SITE_URL itself, never a default.

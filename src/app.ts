@@ -13,7 +13,7 @@ import { contentSecurityPolicy } from "./http/content-security-policy";
 import { ERROR_BODIES, errorResponse } from "./http/errors";
 import { registerFeedRoutes } from "./http/feed-routes";
 import { registerArticlePageRoute, registerPageRoutes } from "./http/page-routes";
-import { PARTNER_ROUTE_PREFIX, corsByAccess, partnerGate, resolveAccess } from "./http/partner-access";
+import { corsByAccess, PARTNER_ROUTE_PREFIX, partnerGate, resolveAccess } from "./http/partner-access";
 import { requestLog } from "./http/request-log";
 import type { AppEnv } from "./http/services";
 
@@ -37,8 +37,7 @@ export function createApp(application: Application): Hono<AppEnv> {
     "*",
     methodNotAllowed({
       app,
-      onMethodNotAllowed: (c, methods) =>
-        c.text(ERROR_BODIES.methodNotAllowed, 405, { Allow: [...new Set([...methods, "OPTIONS"])].join(", ") }),
+      onMethodNotAllowed: (c, methods) => c.text(ERROR_BODIES.methodNotAllowed, 405, { Allow: [...new Set([...methods, "OPTIONS"])].join(", ") }),
     }),
   );
 

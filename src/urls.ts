@@ -7,10 +7,7 @@ import { FEED_FORMAT_INFO, type FeedFormat } from "./feed/formats";
 import { TOPIC_KIND_INFO, type TopicKind } from "./index/topic-kinds";
 
 /** Which documents a feed covers. */
-export type FeedScope =
-  | { kind: "main" }
-  | { kind: "topic"; topic: TopicKind; slug: string }
-  | { kind: "archive"; month: string };
+export type FeedScope = { kind: "main" } | { kind: "topic"; topic: TopicKind; slug: string } | { kind: "archive"; month: string };
 
 /** The path of the feed document for `scope` in `format`. */
 export function feedPath(scope: FeedScope, format: FeedFormat): string {

@@ -11,10 +11,10 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import { watch, type FSWatcher } from "chokidar";
+import { type FSWatcher, watch } from "chokidar";
 import { isArticleKey } from "../../src/index/build";
-import type { ArticleStore } from "../../src/store/store";
 import { mapLimit } from "../../src/store/concurrency";
+import type { ArticleStore } from "../../src/store/store";
 import { articleMetadata } from "./upload";
 
 /** Options of {@link watchArticles}. */
@@ -87,7 +87,10 @@ export function watchArticles(options: ArticleWatcherOptions): ArticleWatcher {
   const watcher: FSWatcher = watch(options.dir, {
     ignoreInitial: true,
     // Never descend into dot-folders (.git, editor state): nothing there is news.
-    ignored: (path) => relative(options.dir, path).split(sep).some((part) => part.startsWith(".")),
+    ignored: (path) =>
+      relative(options.dir, path)
+        .split(sep)
+        .some((part) => part.startsWith(".")),
   });
   for (const event of ["add", "change", "unlink"] as const) watcher.on(event, schedule);
   watcher.on("error", (error) => options.onError?.(error));

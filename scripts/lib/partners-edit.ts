@@ -5,13 +5,8 @@
  * returned; an edit that would leave an invalid file is refused.
  */
 import { randomBytes } from "node:crypto";
-import { isMap, isScalar, isSeq, parseDocument, type Document, type YAMLMap, type YAMLSeq } from "yaml";
-import {
-  PARTNERS_FILE,
-  formatProblems,
-  parsePartnerDefinition,
-  type PartnerDefinition,
-} from "../../src/partners/definition";
+import { type Document, isMap, isScalar, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from "yaml";
+import { formatProblems, PARTNERS_FILE, type PartnerDefinition, parsePartnerDefinition } from "../../src/partners/definition";
 import { sha256Hex } from "../../src/partners/token";
 
 /** An edit that cannot be made (exit code 2): the message says why, with line numbers where a file is at fault. */
@@ -136,9 +131,7 @@ function finish(doc: Document): EditedFile {
   const text = doc.toString({ flowCollectionPadding: false });
   const parsed = parsePartnerDefinition(text);
   if (!parsed.ok) {
-    throw new PartnersEditError(
-      [`the result would not be a valid ${PARTNERS_FILE}, so nothing was written:`, ...formatProblems(parsed.problems)].join("\n"),
-    );
+    throw new PartnersEditError([`the result would not be a valid ${PARTNERS_FILE}, so nothing was written:`, ...formatProblems(parsed.problems)].join("\n"));
   }
   return { text, definition: parsed.definition };
 }

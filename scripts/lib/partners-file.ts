@@ -6,7 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { PARTNERS_FILE, formatProblems, parsePartnerDefinition, type DefinitionResult } from "../../src/partners/definition";
+import { type DefinitionResult, formatProblems, PARTNERS_FILE, parsePartnerDefinition } from "../../src/partners/definition";
 import { savePartnerDefinition } from "../../src/partners/storage";
 import type { ArticleStore } from "../../src/store/store";
 
@@ -70,6 +70,9 @@ export function formatPartnersReport(report: PartnersFileReport): string[] {
     case "would-upload":
       return [`Partners: would upload ${PARTNERS_FILE} (${count}).`];
     case "invalid":
-      return [`Partners: ${PARTNERS_FILE} is invalid and was not uploaded; the version in the bucket stays in force:`, ...report.problems.map((line) => `  ${line}`)];
+      return [
+        `Partners: ${PARTNERS_FILE} is invalid and was not uploaded; the version in the bucket stays in force:`,
+        ...report.problems.map((line) => `  ${line}`),
+      ];
   }
 }

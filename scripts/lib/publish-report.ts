@@ -3,8 +3,9 @@
  * formatting of a {@link PublishReport}, so the wording is tested without a
  * bucket.
  */
-import type { IndexUpdate, PublishReport } from "./publish";
+
 import { formatPartnersReport } from "./partners-file";
+import type { IndexUpdate, PublishReport } from "./publish";
 
 /** At most this many keys are listed per section; the rest is counted. */
 const MAX_LISTED = 20;
@@ -20,10 +21,16 @@ export function formatPublishReport(report: PublishReport): string[] {
     for (const entry of entries.slice(0, MAX_LISTED)) lines.push(`  ${entry}`);
     if (entries.length > MAX_LISTED) lines.push(`  ... and ${entries.length - MAX_LISTED} more`);
   };
-  section("Skipped by the index", lint.skipped.map(({ file, reason }) => `${file}: ${reason}`));
+  section(
+    "Skipped by the index",
+    lint.skipped.map(({ file, reason }) => `${file}: ${reason}`),
+  );
   section("No author signature", lint.noAuthor);
   section("No source URL (items link to their own page)", lint.noSource);
-  section("Other warnings", lint.other.map(({ file, warning }) => `${file}: ${warning}`));
+  section(
+    "Other warnings",
+    lint.other.map(({ file, warning }) => `${file}: ${warning}`),
+  );
   if (lines.length === 0) lines.push("Lint: no problems found.");
   lines.push("");
 
@@ -41,9 +48,7 @@ export function formatPublishReport(report: PublishReport): string[] {
     if (report.index) lines.push(...describeIndexUpdate(report.index));
   }
   if (report.partners) lines.push(...formatPartnersReport(report.partners));
-  lines.push(
-    `Store: ${report.store.reads} reads, ${report.store.writes} writes; duration ${(report.durationMs / 1000).toFixed(2)} s.`,
-  );
+  lines.push(`Store: ${report.store.reads} reads, ${report.store.writes} writes; duration ${(report.durationMs / 1000).toFixed(2)} s.`);
   return lines;
 }
 
@@ -62,7 +67,8 @@ export function describeIndexUpdate(index: IndexUpdate): string[] {
     }
     case "changes": {
       const lines: string[] = [];
-      if (index.byWorker.length > 0) lines.push(`Index: the Worker applied ${index.byWorker.length} of ${index.keys.length} changed keys and purged its caches.`);
+      if (index.byWorker.length > 0)
+        lines.push(`Index: the Worker applied ${index.byWorker.length} of ${index.keys.length} changed keys and purged its caches.`);
       if (index.fallback) {
         lines.push(
           `The Worker could not take every change (${index.fallback}): ${index.locally.length} keys were applied from here; ` +

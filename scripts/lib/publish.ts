@@ -16,19 +16,19 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { parseArticle, type ParseResult } from "../../src/article/parse";
-import { isArticleKey, rebuildIndex, type RebuildReport } from "../../src/index/build";
+import { type ParseResult, parseArticle } from "../../src/article/parse";
+import { isArticleKey, type RebuildReport, rebuildIndex } from "../../src/index/build";
 import { applyChanges } from "../../src/index/changes";
 import { indexKeys } from "../../src/index/schema";
+import { PARTNERS_FILE } from "../../src/partners/definition";
+import { mapLimit } from "../../src/store/concurrency";
 import { meterStore, type StoreMeter } from "../../src/store/metered";
 import type { ArticleStore } from "../../src/store/store";
-import { mapLimit } from "../../src/store/concurrency";
 import { etagMatches, md5Hex } from "./content-hash";
-import { lintFiles, type LintInput, type LintReport } from "./lint";
+import { type LintInput, type LintReport, lintFiles } from "./lint";
+import { type PartnersFileReport, publishPartners, readLocalPartners } from "./partners-file";
 import { sendChanges, type WorkerTarget } from "./send-changes";
 import { articleMetadata, listFiles } from "./upload";
-import { publishPartners, readLocalPartners, type PartnersFileReport } from "./partners-file";
-import { PARTNERS_FILE } from "../../src/partners/definition";
 
 /** Options of {@link publish}. */
 export interface PublishOptions {
@@ -221,7 +221,11 @@ async function updateIndex(
   }
   if (local.length > 0) {
     // From here there is no subrequest limit: every key in one call.
-    const report = await applyChanges(store, local, { articlePrefix: options.prefix, defaultLanguage: options.defaultLanguage, budget: Number.POSITIVE_INFINITY });
+    const report = await applyChanges(store, local, {
+      articlePrefix: options.prefix,
+      defaultLanguage: options.defaultLanguage,
+      budget: Number.POSITIVE_INFINITY,
+    });
     update.locally = report.applied;
     update.reads += report.reads;
     update.writes += report.writes;

@@ -28,24 +28,51 @@ interface Flavour {
 
 const FLAVOURS: Flavour[] = [
   {
-    words: "Präsident Nordkorea Besuch Sanktionen Russland Zusammenarbeit Staatsmedien Leitartikel würden überwinden Beziehungen Bereichen verbessert Führer Sicherheitsrat Vereinten Nationen Atomprogramm beenden Tourismus Kultur Bildung".split(" "),
-    ad: "Anzeige", source: "Quelle:", comment: "Kommentar", names: ["KHANH MINH", "ANNA SCHMIDT", "JONAS WEBER"],
+    words:
+      "Präsident Nordkorea Besuch Sanktionen Russland Zusammenarbeit Staatsmedien Leitartikel würden überwinden Beziehungen Bereichen verbessert Führer Sicherheitsrat Vereinten Nationen Atomprogramm beenden Tourismus Kultur Bildung".split(
+        " ",
+      ),
+    ad: "Anzeige",
+    source: "Quelle:",
+    comment: "Kommentar",
+    names: ["KHANH MINH", "ANNA SCHMIDT", "JONAS WEBER"],
   },
   {
-    words: "bridge council traffic engineers repairs commuters ferry budget inspection morning officials closure reopened planners deck cables businesses promised rebate streets".split(" "),
-    ad: "ad", source: "Source:", comment: "Comment", names: ["JAMES OKAFOR", "PRIYA NAIR", "ANNA BERG & TIM KOCH"],
+    words:
+      "bridge council traffic engineers repairs commuters ferry budget inspection morning officials closure reopened planners deck cables businesses promised rebate streets".split(
+        " ",
+      ),
+    ad: "ad",
+    source: "Source:",
+    comment: "Comment",
+    names: ["JAMES OKAFOR", "PRIYA NAIR", "ANNA BERG & TIM KOCH"],
   },
   {
     words: "thành phố xe buýt điện tuyến mới hành khách giao thông vận tải năng lượng sạch trạm sạc mục tiêu đầu tư nội đô huyện".split(" "),
-    ad: "Quảng cáo", source: "Nguồn:", comment: "Bình luận", names: ["THANH HẰNG", "NGUYEN VAN AN - TRAN THI BICH"],
+    ad: "Quảng cáo",
+    source: "Nguồn:",
+    comment: "Bình luận",
+    names: ["THANH HẰNG", "NGUYEN VAN AN - TRAN THI BICH"],
   },
   {
-    words: "métropole pistes cyclables investissement déplacements quotidiens réseau communes circulation associations commerçants stationnement travaux printemps".split(" "),
-    ad: "Publicité", source: "Source :", comment: "Commentaire", names: ["CLAIRE DUBOIS", "JEAN-PIERRE MARTIN"],
+    words:
+      "métropole pistes cyclables investissement déplacements quotidiens réseau communes circulation associations commerçants stationnement travaux printemps".split(
+        " ",
+      ),
+    ad: "Publicité",
+    source: "Source :",
+    comment: "Commentaire",
+    names: ["CLAIRE DUBOIS", "JEAN-PIERRE MARTIN"],
   },
   {
-    words: "embalses capacidad boletín hidrológico restricciones riego campaña primavera desalinizadoras agricultores ayudas sequía abastecimiento confederación".split(" "),
-    ad: "Anuncio", source: "Fuente:", comment: "Comentario", names: ["LUCIA GARCIA", "PABLO RUIZ"],
+    words:
+      "embalses capacidad boletín hidrológico restricciones riego campaña primavera desalinizadoras agricultores ayudas sequía abastecimiento confederación".split(
+        " ",
+      ),
+    ad: "Anuncio",
+    source: "Fuente:",
+    comment: "Comentario",
+    names: ["LUCIA GARCIA", "PABLO RUIZ"],
   },
 ];
 

@@ -19,24 +19,24 @@
  * - the partner definition in force per store (`_partners.yaml`), read at
  *   most once per INDEX_TTL, with this isolate's last valid version.
  */
-import { loadConfig, loadStoreSettings, type Config, type Env, type StoreSettings } from "../config";
-import { isArticleKey, rebuildIndex, type RebuildReport } from "../index/build";
-import { applyChanges, type ChangeReport } from "../index/changes";
-import { UnreadableIndexError, createIndexReader, type IndexObjectCache, type IndexReader } from "../index/reader";
-import { indexKeys, type IndexHead } from "../index/schema";
-import { meterStore, type MeteredStore } from "../store/metered";
-import { createS3Store } from "../store/s3";
-import { StoreError, type ArticleStore } from "../store/store";
+import { type Config, type Env, loadConfig, loadStoreSettings, type StoreSettings } from "../config";
 import { FEED_FORMATS } from "../feed/formats";
-import { OPML_PATH, feedPath, type FeedScope } from "../urls";
+import { isArticleKey, type RebuildReport, rebuildIndex } from "../index/build";
+import { applyChanges, type ChangeReport } from "../index/changes";
+import { createIndexReader, type IndexObjectCache, type IndexReader, UnreadableIndexError } from "../index/reader";
+import { type IndexHead, indexKeys } from "../index/schema";
 import type { PartnerDefinition } from "../partners/definition";
 import { loadPartnerDefinition } from "../partners/storage";
+import { type MeteredStore, meterStore } from "../store/metered";
+import { createS3Store } from "../store/s3";
+import { type ArticleStore, StoreError } from "../store/store";
+import { type FeedScope, feedPath, OPML_PATH } from "../urls";
 import { BoundedCache } from "./bounded-cache";
 import { purgeKeys } from "./cache-keys";
 import { CircuitBreaker, guardStore } from "./circuit-breaker";
 import { FeedVersions } from "./feed-versions";
 import { createLogger, failureFields, type Logger } from "./log";
-import { PING_SUBREQUEST_BUDGET, publishToHubs, publishedFeedUrls, type PublishReport } from "./websub";
+import { PING_SUBREQUEST_BUDGET, type PublishReport, publishedFeedUrls, publishToHubs } from "./websub";
 
 /** A finished 200 response as plain data, so it can be answered many times from memory. */
 export interface RenderedDocument {
@@ -364,7 +364,13 @@ export class Application {
    * in `background`.
    * @throws {StoreError} when the store fails; nothing is lost, the keys can be retried.
    */
-  async applyChanges(settings: StoreSettings, store: ArticleStore, keys: readonly string[], siteUrl?: string, background?: Background): Promise<AppliedChanges> {
+  async applyChanges(
+    settings: StoreSettings,
+    store: ArticleStore,
+    keys: readonly string[],
+    siteUrl?: string,
+    background?: Background,
+  ): Promise<AppliedChanges> {
     const unique = [...new Set(keys)];
     const articles = unique.filter((key) => isArticleKey(key, settings.prefix));
     const ignored = unique.filter((key) => !isArticleKey(key, settings.prefix));
@@ -418,7 +424,14 @@ export class Application {
     }
     const urls = publishedFeedUrls(siteUrl, scopes);
     if (urls.length === 0) return null;
-    return publishToHubs({ hubs: settings.websubHubs, urls, fetch: this.fetch, budget: PING_SUBREQUEST_BUDGET, log: (message) => this.log.warn(message), ...this.websubTiming });
+    return publishToHubs({
+      hubs: settings.websubHubs,
+      urls,
+      fetch: this.fetch,
+      budget: PING_SUBREQUEST_BUDGET,
+      log: (message) => this.log.warn(message),
+      ...this.websubTiming,
+    });
   }
 
   /**

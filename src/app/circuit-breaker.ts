@@ -9,7 +9,7 @@
  * last good copy or a 503 at once, and spares the store a flood of retries
  * while it recovers.
  */
-import { StoreError, type ArticleStore } from "../store/store";
+import { type ArticleStore, StoreError } from "../store/store";
 
 /** Options of {@link CircuitBreaker}. */
 export interface CircuitBreakerOptions {

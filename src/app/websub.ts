@@ -23,7 +23,7 @@
  *   subrequests of later invocations for the same effect.
  */
 import { FEED_FORMATS } from "../feed/formats";
-import { feedPath, type FeedScope } from "../urls";
+import { type FeedScope, feedPath } from "../urls";
 
 /**
  * Subrequests the pings of one invocation may use, retries included. A Worker
@@ -136,7 +136,12 @@ export async function publishToHubs(options: PublishOptions): Promise<PublishRep
 }
 
 /** One POST; which failures are worth another attempt (5xx, 429, network, timeout; not other 4xx). */
-async function attempt(send: typeof fetch, hub: string, body: string, timeoutMs: number): Promise<{ ok: true } | { ok: false; retry: boolean; reason: string }> {
+async function attempt(
+  send: typeof fetch,
+  hub: string,
+  body: string,
+  timeoutMs: number,
+): Promise<{ ok: true } | { ok: false; retry: boolean; reason: string }> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {

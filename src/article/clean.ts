@@ -36,7 +36,7 @@ type Piece = string | typeof GAP;
 /** Characters after which a removed placeholder needs no space (closing punctuation). */
 const CLOSING = /^[.,;:!?…)\]}»”"'’]$/u;
 /** Characters before which a removed placeholder needs no space (opening punctuation). */
-const OPENING = /[(\[{«„“"'‘]$/u;
+const OPENING = /[([{«„“"'‘]$/u;
 
 /** A letter or digit: placeholders glued between two words are replaced by a space. */
 const WORDCHAR = /[\p{L}\p{M}\p{N}]/u;

@@ -174,8 +174,24 @@ function lowerKeys(map: ReadonlyMap<unknown, unknown>): Map<string, unknown> {
 
 /** The keys read, with their aliases. */
 const KNOWN_KEYS = new Set([
-  "title", "date", "updated", "author", "authors", "tags", "lang", "language", "source", "summary",
-  "image", "image_alt", "id", "draft", "withdrawn", "withdrawn_reason", "correction", "correction_date",
+  "title",
+  "date",
+  "updated",
+  "author",
+  "authors",
+  "tags",
+  "lang",
+  "language",
+  "source",
+  "summary",
+  "image",
+  "image_alt",
+  "id",
+  "draft",
+  "withdrawn",
+  "withdrawn_reason",
+  "correction",
+  "correction_date",
 ]);
 
 /** What {@link scalarText} returns for a list or a mapping. */

@@ -32,15 +32,64 @@ export interface LanguageRow {
  * several languages equally well (e.g. `Fonte:` alone is pt or it).
  */
 export const LANGUAGES: readonly LanguageRow[] = [
-  { code: "de", sourceLabels: ["Quelle:"], adWords: ["Anzeige", "Werbung"], commentWords: ["Kommentar", "Kommentare"], attribution: "Quelle:", correction: "Korrektur" },
-  { code: "en", sourceLabels: ["Source:"], adWords: ["ad", "Advertisement", "Sponsored"], commentWords: ["Comment", "Comments"], attribution: "Source:", correction: "Correction" },
+  {
+    code: "de",
+    sourceLabels: ["Quelle:"],
+    adWords: ["Anzeige", "Werbung"],
+    commentWords: ["Kommentar", "Kommentare"],
+    attribution: "Quelle:",
+    correction: "Korrektur",
+  },
+  {
+    code: "en",
+    sourceLabels: ["Source:"],
+    adWords: ["ad", "Advertisement", "Sponsored"],
+    commentWords: ["Comment", "Comments"],
+    attribution: "Source:",
+    correction: "Correction",
+  },
   { code: "vi", sourceLabels: ["Nguồn:"], adWords: ["Quảng cáo"], commentWords: ["Bình luận"], attribution: "Nguồn:", correction: "Đính chính" },
   // French puts a (non-breaking) space before the colon; so does its attribution.
-  { code: "fr", sourceLabels: ["Source :"], adWords: ["Publicité", "Annonce"], commentWords: ["Commentaire", "Commentaires"], attribution: "Source\u00a0:", correction: "Rectificatif" },
-  { code: "es", sourceLabels: ["Fuente:"], adWords: ["Anuncio", "Publicidad"], commentWords: ["Comentario", "Comentarios"], attribution: "Fuente:", correction: "Corrección" },
-  { code: "pt", sourceLabels: ["Fonte:"], adWords: ["Anúncio", "Publicidade"], commentWords: ["Comentário", "Comentários"], attribution: "Fonte:", correction: "Correção" },
-  { code: "it", sourceLabels: ["Fonte:"], adWords: ["Pubblicità", "Annuncio"], commentWords: ["Commento", "Commenti"], attribution: "Fonte:", correction: "Rettifica" },
-  { code: "nl", sourceLabels: ["Bron:"], adWords: ["Advertentie", "Reclame"], commentWords: ["Reactie", "Reacties"], attribution: "Bron:", correction: "Correctie" },
+  {
+    code: "fr",
+    sourceLabels: ["Source :"],
+    adWords: ["Publicité", "Annonce"],
+    commentWords: ["Commentaire", "Commentaires"],
+    attribution: "Source\u00a0:",
+    correction: "Rectificatif",
+  },
+  {
+    code: "es",
+    sourceLabels: ["Fuente:"],
+    adWords: ["Anuncio", "Publicidad"],
+    commentWords: ["Comentario", "Comentarios"],
+    attribution: "Fuente:",
+    correction: "Corrección",
+  },
+  {
+    code: "pt",
+    sourceLabels: ["Fonte:"],
+    adWords: ["Anúncio", "Publicidade"],
+    commentWords: ["Comentário", "Comentários"],
+    attribution: "Fonte:",
+    correction: "Correção",
+  },
+  {
+    code: "it",
+    sourceLabels: ["Fonte:"],
+    adWords: ["Pubblicità", "Annuncio"],
+    commentWords: ["Commento", "Commenti"],
+    attribution: "Fonte:",
+    correction: "Rettifica",
+  },
+  {
+    code: "nl",
+    sourceLabels: ["Bron:"],
+    adWords: ["Advertentie", "Reclame"],
+    commentWords: ["Reactie", "Reacties"],
+    attribution: "Bron:",
+    correction: "Correctie",
+  },
 ];
 
 /** Attribution prefix for languages without a row. */

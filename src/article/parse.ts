@@ -12,10 +12,10 @@ import { parseDate, parseIsoDate } from "../text/dates";
 import { normalizeLanguageTag } from "../text/language";
 import { stripXmlForbidden } from "../text/xml";
 import { removePlaceholders, splitTrailer } from "./clean";
-import { deriveSummary, deriveTitle, parseSignature, parseSourceUrl, toPlainText, validateHttpUrl, SUMMARY_MAX } from "./extract";
 import type { SourceUrl } from "./extract";
-import { splitFrontMatter } from "./front-matter";
+import { deriveSummary, deriveTitle, parseSignature, parseSourceUrl, SUMMARY_MAX, toPlainText, validateHttpUrl } from "./extract";
 import type { FrontMatter } from "./front-matter";
+import { splitFrontMatter } from "./front-matter";
 import { attributionHtml, correctionHtml, paragraphsToHtml } from "./html";
 import type { Article } from "./model";
 import { decodeBody, garbageRatio, normalizeText, squish, tidyLines, truncateAtWord } from "./text";
@@ -41,9 +41,7 @@ export interface ParseOptions {
  * Either a usable article with soft problems listed in `warnings` (no author,
  * no source, a bad date...), or a skipped object with a short human reason.
  */
-export type ParseResult =
-  | { ok: true; article: Article; warnings: string[] }
-  | { ok: false; key: string; reason: string };
+export type ParseResult = { ok: true; article: Article; warnings: string[] } | { ok: false; key: string; reason: string };
 
 /** Share of replacement characters / control codes above which a body is considered binary. */
 const GARBAGE_THRESHOLD = 0.1;
@@ -156,7 +154,7 @@ function parseUnsafe(raw: RawArticle, options: ParseOptions): ParseResult {
   let updated = chooseUpdated(fm, published, warnings);
   if (correction?.date != null && correction.date.getTime() > updated.getTime()) updated = correction.date;
 
-  const image = fm.image !== undefined ? validateHttpUrl(fm.image)?.url ?? null : null;
+  const image = fm.image !== undefined ? (validateHttpUrl(fm.image)?.url ?? null) : null;
   if (fm.image !== undefined && image === null) warnings.push(`front matter "image" is not an http(s) URL: ${fm.image}`);
   const imageAlt = fm.imageAlt !== undefined ? cleanPlain(fm.imageAlt) : "";
   if (fm.imageAlt !== undefined && image === null) warnings.push(`front matter "image_alt" without a usable "image"; ignored`);

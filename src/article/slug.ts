@@ -18,8 +18,23 @@
 export const SLUG_MAX = 80;
 
 const SPELLED: Readonly<Record<string, string>> = {
-  "đ": "d", "Đ": "d", "ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe",
-  "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "þ": "th", "Þ": "th", "ð": "d", "Ð": "d", "ı": "i",
+  đ: "d",
+  Đ: "d",
+  ß: "ss",
+  ẞ: "ss",
+  æ: "ae",
+  Æ: "ae",
+  œ: "oe",
+  Œ: "oe",
+  ø: "o",
+  Ø: "o",
+  ł: "l",
+  Ł: "l",
+  þ: "th",
+  Þ: "th",
+  ð: "d",
+  Ð: "d",
+  ı: "i",
 };
 const SPELLED_CHARS = /[đĐßẞæÆœŒøØłŁþÞðÐı]/g;
 const MARKS = /\p{M}+/gu;

@@ -18,7 +18,8 @@ const LENIENT_UTF8 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true })
  * points). Unassigned bytes map to C1 controls, which {@link stripXmlForbidden}
  * removes later.
  */
-const CP1252_HIGH = "\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178";
+const CP1252_HIGH =
+  "\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178";
 
 /** Above this share of invalid bytes a body is treated as binary, not as text with a few stray bytes. */
 const BINARY_INVALID_SHARE = 0.1;

@@ -15,7 +15,7 @@
  * dead-letter queue when one is configured); the cron reconciliation repairs
  * whatever a lost event missed.
  */
-import type { AppliedChanges, Application, Background, StoreServices } from "../app/application";
+import type { Application, AppliedChanges, Background, StoreServices } from "../app/application";
 import { failureFields } from "../app/log";
 import { ConfigError, type Env } from "../config";
 import { StoreError } from "../store/store";

@@ -14,7 +14,7 @@
  * Error messages name what is wrong, never the input: a response must not
  * echo what a client sent.
  */
-import { MAX_KEY_BYTES, byteLength, isRecord } from "./r2-event";
+import { byteLength, isRecord, MAX_KEY_BYTES } from "./r2-event";
 
 /** What a change request asks for. */
 export type ChangeRequest =

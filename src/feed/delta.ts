@@ -10,7 +10,7 @@
  * list", whatever the dates say (a backdated article is still new).
  */
 import { hashHex } from "../index/hash";
-import { renderFeed, type FeedDescriptor, type FeedFormat, type FeedItem, type FeedTombstone } from "./render";
+import { type FeedDescriptor, type FeedFormat, type FeedItem, type FeedTombstone, renderFeed } from "./render";
 
 /** A feed document that can be written as a delta against an earlier version. */
 export interface DeltaSource {
@@ -40,7 +40,11 @@ export function feedDeltaSource(format: FeedFormat, feed: FeedDescriptor, items:
     since: (known) => {
       const newTombstones = tombstones.filter((_tombstone, index) => !known.has(tombstoneVersions[index] as string));
       const descriptor: FeedDescriptor = { ...feed, tombstones: newTombstones };
-      return renderFeed(format, descriptor, items.filter((_item, index) => !known.has(itemVersions[index] as string)));
+      return renderFeed(
+        format,
+        descriptor,
+        items.filter((_item, index) => !known.has(itemVersions[index] as string)),
+      );
     },
   };
 }

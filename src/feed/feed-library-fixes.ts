@@ -177,7 +177,12 @@ export function mediaContentExtension(image: LeadImage, slots: TextSlots): Exten
  * service never fetches images to learn their size, so it is left out.
  */
 function enclosureLink(image: LeadImage): string {
-  return linkElement("link", { rel: "enclosure", href: image.url, ...(image.type !== undefined ? { type: image.type } : {}), ...(image.alt !== undefined ? { title: image.alt } : {}) });
+  return linkElement("link", {
+    rel: "enclosure",
+    href: image.url,
+    ...(image.type !== undefined ? { type: image.type } : {}),
+    ...(image.alt !== undefined ? { title: image.alt } : {}),
+  });
 }
 
 /** `<at:deleted-entry ref when>` with an optional `<at:comment>` (RFC 6721 §2, §2.1.3). */

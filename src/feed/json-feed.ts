@@ -104,4 +104,3 @@ export function renderJsonFeed(feed: FeedDescriptor, items: readonly FeedItem[])
   };
   return JSON.stringify(doc, null, 2);
 }
-

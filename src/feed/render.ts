@@ -6,8 +6,8 @@
  * derives ETags from them), so nothing here reads the clock.
  */
 import type { Article } from "../article/model";
-import { renderJsonFeed } from "./json-feed";
 import type { FeedFormat } from "./formats";
+import { renderJsonFeed } from "./json-feed";
 import { renderXmlFeed } from "./xml-feed";
 
 export type { FeedFormat } from "./formats";

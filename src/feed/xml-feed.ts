@@ -3,19 +3,10 @@
  * formats; the library's defects are corrected in `feed-library-fixes.ts`.
  */
 import { Feed, type FeedOptions, type Item } from "feed";
-import {
-  authorFields,
-  mediaContentExtension,
-  patchAtom,
-  patchRss,
-  TextSlots,
-  type LeadImage,
-  type PatchContext,
-  type XmlLink,
-} from "./feed-library-fixes";
+import { escapeHtml } from "../text/xml";
+import { authorFields, type LeadImage, mediaContentExtension, type PatchContext, patchAtom, patchRss, TextSlots, type XmlLink } from "./feed-library-fixes";
 import { FEED_FORMAT_INFO } from "./formats";
 import { imageMediaType } from "./image-types";
-import { escapeHtml } from "../text/xml";
 import type { FeedDescriptor, FeedItem } from "./render";
 import { absoluteUrl, languageTag, parseDate, rfc3339 } from "./values";
 

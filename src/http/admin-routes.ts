@@ -7,7 +7,7 @@ import type { Context, Hono, MiddlewareHandler } from "hono";
 import { basicAuth } from "hono/basic-auth";
 import { bearerAuth } from "hono/bearer-auth";
 import { timingSafeEqual } from "hono/utils/buffer";
-import { services, type AppEnv } from "./services";
+import { type AppEnv, services } from "./services";
 
 const REALM = "feed-admin";
 

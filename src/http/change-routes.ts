@@ -12,10 +12,10 @@
  */
 import type { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { ChangeRequestError, parseChangeRequest, type ChangeRequest } from "../changes/webhook-body";
+import { type ChangeRequest, ChangeRequestError, parseChangeRequest } from "../changes/webhook-body";
 import { adminAuth } from "./admin-routes";
 import { HttpError } from "./errors";
-import { services, type AppEnv } from "./services";
+import { type AppEnv, services } from "./services";
 
 /** Largest body accepted: a thousand keys of the longest kind S3 allows, or a large batch of event records. */
 export const MAX_CHANGE_BODY_BYTES = 1024 * 1024;

@@ -7,25 +7,25 @@
  * the terms differ (`partners/terms.ts`).
  */
 import type { Context, Hono } from "hono";
+import { isPublishedScope } from "../app/websub";
 import type { Article } from "../article/model";
 import { isVisible } from "../article/parse";
-import { itemUnderTerms, releasedUnderTerms, topicAllowed, type FeedTerms } from "../partners/terms";
-import { itemGuid } from "../feed/guid";
-import { FEED_FORMATS, FEED_FORMAT_INFO, type FeedFormat } from "../feed/formats";
 import { feedDeltaSource } from "../feed/delta";
-import { renderFeed, type FeedDescriptor, type FeedItem, type FeedLink } from "../feed/render";
+import { FEED_FORMAT_INFO, FEED_FORMATS, type FeedFormat } from "../feed/formats";
+import { itemGuid } from "../feed/guid";
+import { type FeedDescriptor, type FeedItem, type FeedLink, renderFeed } from "../feed/render";
 import { indexKeys, isMonth, type Tombstone } from "../index/schema";
-import { parseIsoDate } from "../text/dates";
-import { TOPIC_KINDS, TOPIC_KIND_INFO } from "../index/topic-kinds";
+import { TOPIC_KIND_INFO, TOPIC_KINDS } from "../index/topic-kinds";
 import { canonicalTopicSlug, isTopicSlug } from "../index/topics";
 import { feedVersions, renderFeedPage } from "../pages/feed-page";
+import { type FeedTerms, itemUnderTerms, releasedUnderTerms, topicAllowed } from "../partners/terms";
+import { parseIsoDate } from "../text/dates";
+import { articlePath, type FeedScope, feedPath, OPML_PATH } from "../urls";
 import { HttpError } from "./errors";
 import { feedVariant } from "./negotiation";
 import { termsOf } from "./partner-access";
-import { notFound, serve, type Representation } from "./representation";
-import { services, type AppEnv, type Services } from "./services";
-import { OPML_PATH, articlePath, feedPath, type FeedScope } from "../urls";
-import { isPublishedScope } from "../app/websub";
+import { notFound, type Representation, serve } from "./representation";
+import { type AppEnv, type Services, services } from "./services";
 
 /** `?limit=` bounds: enough for a reader's first sync, small enough to render fast. */
 const MAX_LIMIT = 100;
@@ -114,7 +114,13 @@ async function loadScope(svc: Services, terms: FeedTerms, scope: FeedScope): Pro
   const tombstones = scopeTombstones(head.tombstones ?? [], scope, terms, svc.app.nowMs() - svc.config.tombstoneDays * 86_400_000);
   switch (scope.kind) {
     case "main":
-      return { title: siteTitle, articles: terms.topics === null ? head.items : await allowedTopicsItems(svc, terms), months, builtAt: head.builtAt, tombstones };
+      return {
+        title: siteTitle,
+        articles: terms.topics === null ? head.items : await allowedTopicsItems(svc, terms),
+        months,
+        builtAt: head.builtAt,
+        tombstones,
+      };
     case "topic": {
       // A topic outside a partner's allowlist is answered like a topic that does not exist.
       if (!topicAllowed(terms, scope.topic, scope.slug)) notFound();
@@ -159,6 +165,7 @@ function scopeTombstones(all: readonly Tombstone[], scope: FeedScope, terms: Fee
       case "archive":
         return false;
     }
+    return false;
   });
 }
 
@@ -200,7 +207,9 @@ async function buildScopeFeed(svc: Services, terms: FeedTerms, scope: FeedScope,
   // A withdrawal changes the document as much as an edit: Last-Modified moves with it (If-Modified-Since clients).
   const newestTombstone = view.tombstones.reduce<string | null>((newest, t) => (newest === null || t.when > newest ? t.when : newest), null);
   const newestItem = newestUpdate(shown);
-  const updated = (newestItem !== null && newestTombstone !== null ? (newestItem > newestTombstone ? newestItem : newestTombstone) : (newestItem ?? newestTombstone)) ?? view.builtAt;
+  const updated =
+    (newestItem !== null && newestTombstone !== null ? (newestItem > newestTombstone ? newestItem : newestTombstone) : (newestItem ?? newestTombstone)) ??
+    view.builtAt;
   const closedArchive = scope.kind === "archive" && isMonthOver(scope.month, now);
   const neighbours = archiveNeighbours(scope, view.months);
 

@@ -13,14 +13,7 @@ export type FeedVariant = "page" | "feed";
  * `application/json` and the generic XML types count because readers and
  * libraries name them for JSON Feed and for RSS/Atom.
  */
-const FEED_TYPES = [
-  "application/rss+xml",
-  "application/atom+xml",
-  "application/feed+json",
-  "application/json",
-  "application/xml",
-  "text/xml",
-] as const;
+const FEED_TYPES = ["application/rss+xml", "application/atom+xml", "application/feed+json", "application/json", "application/xml", "text/xml"] as const;
 
 /** Longest Accept header read; anything after it is ignored (browsers send about 150 bytes). */
 const MAX_ACCEPT_LENGTH = 2048;

@@ -6,21 +6,21 @@
 import type { Context, Hono } from "hono";
 import type { Article } from "../article/model";
 import { isVisible } from "../article/parse";
-import { FEED_FORMATS, FEED_FORMAT_INFO } from "../feed/formats";
-import { indexKeys, type IndexHead, type Tombstone } from "../index/schema";
-import { renderWithdrawnPage } from "../pages/withdrawn-page";
+import { FEED_FORMAT_INFO, FEED_FORMATS } from "../feed/formats";
+import { type IndexHead, indexKeys, type Tombstone } from "../index/schema";
 import { TOPIC_KINDS } from "../index/topic-kinds";
 import { renderArticlePage } from "../pages/article-page";
 import { FEED_STYLESHEET_XSL } from "../pages/feed-stylesheet";
-import { renderHomePage, type MainFeed, type Topic } from "../pages/home";
+import { type MainFeed, renderHomePage, type Topic } from "../pages/home";
 import { PAGE_CSS } from "../pages/layout";
 import { renderOpml } from "../pages/opml";
-import { parseIsoDate } from "../text/dates";
-import { notFound, serve, type Representation } from "./representation";
-import { services, type AppEnv, type Services } from "./services";
-import { termsOf } from "./partner-access";
+import { renderWithdrawnPage } from "../pages/withdrawn-page";
 import { pageUnderTerms, releasedUnderTerms } from "../partners/terms";
-import { OPML_PATH, PAGE_STYLESHEET_PATH, STYLESHEET_PATH, articlePath, feedPath } from "../urls";
+import { parseIsoDate } from "../text/dates";
+import { articlePath, feedPath, OPML_PATH, PAGE_STYLESHEET_PATH, STYLESHEET_PATH } from "../urls";
+import { termsOf } from "./partner-access";
+import { notFound, type Representation, serve } from "./representation";
+import { type AppEnv, type Services, services } from "./services";
 
 const HTML = "text/html; charset=utf-8";
 /** Latest articles listed on the home page. */
@@ -135,7 +135,12 @@ function withdrawnArticle(head: IndexHead, id: string, cutoffMs: number): Tombst
 function withdrawnNotice(svc: Services, tombstone: Tombstone): Representation {
   return {
     status: 410,
-    body: renderWithdrawnPage({ siteTitle: svc.config.feed.title, homeUrl: `${svc.config.feed.siteUrl}/`, lang: svc.config.feed.language, reason: tombstone.reason }),
+    body: renderWithdrawnPage({
+      siteTitle: svc.config.feed.title,
+      homeUrl: `${svc.config.feed.siteUrl}/`,
+      lang: svc.config.feed.language,
+      reason: tombstone.reason,
+    }),
     contentType: HTML,
     lastModified: parseIsoDate(tombstone.when),
     maxAge: svc.config.cacheMaxAgeSeconds,
@@ -160,4 +165,3 @@ async function opmlCatalogue(svc: Services): Promise<Representation> {
     maxAge: svc.config.cacheMaxAgeSeconds,
   };
 }
-

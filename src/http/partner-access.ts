@@ -12,11 +12,11 @@ import type { Context, MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { routePath } from "hono/route";
 import type { CachePartner } from "../app/cache-keys";
-import { partnerFingerprint, type Partner } from "../partners/definition";
-import { partnerTerms, publicTerms, type FeedTerms } from "../partners/terms";
+import { type Partner, partnerFingerprint } from "../partners/definition";
+import { type FeedTerms, partnerTerms, publicTerms } from "../partners/terms";
 import { findPartnerByToken } from "../partners/token";
 import { RATE_LIMIT_RETRY_AFTER_SECONDS, recordUsage, withinBudget } from "../partners/usage";
-import { services, type AppEnv, type Services } from "./services";
+import { type AppEnv, type Services, services } from "./services";
 
 /** The route prefix of partner documents with the token in the path. */
 export const PARTNER_ROUTE_PREFIX = "/p/:token";

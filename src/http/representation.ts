@@ -5,16 +5,16 @@
  * when the store is down. Every cacheable route goes through {@link serve}.
  */
 import type { Context } from "hono";
-import { cacheKey, type CacheKeyOptions, type CacheVariant } from "../app/cache-keys";
+import { type CacheKeyOptions, type CacheVariant, cacheKey } from "../app/cache-keys";
+import type { LogFields } from "../app/log";
 import type { DeltaSource } from "../feed/delta";
 import { StoreError } from "../store/store";
-import { NOT_MODIFIED_HEADERS, entityTag, ifNoneMatchMatches, isNotModified } from "./conditional";
+import { entityTag, ifNoneMatchMatches, isNotModified, NOT_MODIFIED_HEADERS } from "./conditional";
 import { opaqueValue, requestedDeltaBases } from "./delta";
-import type { LogFields } from "../app/log";
 import { ERROR_BODIES, HttpError } from "./errors";
 import { documentIdentity } from "./partner-access";
-import { serverTiming, type ResponseCost } from "./server-timing";
-import { services, type AppEnv } from "./services";
+import { type ResponseCost, serverTiming } from "./server-timing";
+import { type AppEnv, services } from "./services";
 
 /** A document ready to be sent. */
 export interface Representation {
@@ -87,11 +87,7 @@ export function cacheControl(maxAge: Representation["maxAge"], audience: "public
  * variant (id and terms fingerprint, never the token) and never in the
  * shared edge cache.
  */
-export async function serve(
-  c: Context<AppEnv>,
-  render: () => Promise<Representation>,
-  options: ServeOptions = {},
-): Promise<Response> {
+export async function serve(c: Context<AppEnv>, render: () => Promise<Representation>, options: ServeOptions = {}): Promise<Response> {
   const app = c.get("app");
   const document = documentIdentity(c);
   const cache = document.partner ? null : app.edgeCache;
@@ -109,10 +105,17 @@ export async function serve(
     await app.feedVersions.remember(versionKey, representation.delta.entries, cache !== null);
   };
   const finish = (response: Response, cost: ResponseCost | null, rendered: Representation | null): Promise<Response> | Response =>
-    deltaBases ? answerDelta(c, response, cost, rendered, { bases: deltaBases, render, keyOptions, shared: cache !== null, rememberVersion }) : answer(c, response, cost);
+    deltaBases
+      ? answerDelta(c, response, cost, rendered, { bases: deltaBases, render, keyOptions, shared: cache !== null, rememberVersion })
+      : answer(c, response, cost);
 
   const inMemory = app.documents.get(key, app.nowMs());
-  if (inMemory) return finish(new Response(inMemory.body, { status: inMemory.status ?? 200, headers: inMemory.headers }), { store: noCost, renderMs: null, cache: "memory" }, null);
+  if (inMemory)
+    return finish(
+      new Response(inMemory.body, { status: inMemory.status ?? 200, headers: inMemory.headers }),
+      { store: noCost, renderMs: null, cache: "memory" },
+      null,
+    );
   const cached = cache ? await cache.match(key) : undefined;
   if (cached) return finish(cached, { store: noCost, renderMs: null, cache: "hit" }, null);
 
@@ -123,7 +126,13 @@ export async function serve(
     // The store failed recently: do not make this reader wait for it if an older copy is at hand.
     const lastGood = await cache.match(lastGoodKey);
     if (lastGood) {
-      const first = await Promise.race([fresh.then(() => "settled" as const, () => "settled" as const), delay(DEGRADED_WAIT_MS)]);
+      const first = await Promise.race([
+        fresh.then(
+          () => "settled" as const,
+          () => "settled" as const,
+        ),
+        delay(DEGRADED_WAIT_MS),
+      ]);
       if (first === "late") {
         c.executionCtx.waitUntil(fresh.catch(() => {}));
         c.set("fallback", new Error("the store is slow; refreshing in the background"));
@@ -247,7 +256,13 @@ interface DeltaContext {
  * keep it as the document, and it varies by the request headers it was
  * computed from (`Vary: A-IM, If-None-Match`, RFC 9110 §12.5.5).
  */
-async function answerDelta(c: Context<AppEnv>, response: Response, cost: ResponseCost | null, rendered: Representation | null, delta: DeltaContext): Promise<Response> {
+async function answerDelta(
+  c: Context<AppEnv>,
+  response: Response,
+  cost: ResponseCost | null,
+  rendered: Representation | null,
+  delta: DeltaContext,
+): Promise<Response> {
   const currentTag = response.headers.get("ETag");
   const app = c.get("app");
   const document = documentIdentity(c);
@@ -270,7 +285,10 @@ async function answerDelta(c: Context<AppEnv>, response: Response, cost: Respons
   if (representation.lastModified) headers.set("Last-Modified", representation.lastModified.toUTCString());
   headers.set("IM", "feed");
   headers.set("Cache-Control", "private, no-cache");
-  const vary = (headers.get("Vary") ?? "").split(",").map((name) => name.trim()).filter((name) => name !== "");
+  const vary = (headers.get("Vary") ?? "")
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
   headers.set("Vary", [...new Set([...vary, "A-IM", "If-None-Match"])].join(", "));
   headers.delete("Content-Length");
   if (cost) headers.set("Server-Timing", serverTiming(cost));

@@ -10,7 +10,7 @@
 import type { MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { matchedRoutes } from "hono/route";
-import { isLogLevel, failureFields, type LogFields, type LogLevel } from "../app/log";
+import { failureFields, isLogLevel, type LogFields, type LogLevel } from "../app/log";
 import { ConfigError, type Env } from "../config";
 import { StoreError } from "../store/store";
 import { HttpError } from "./errors";
@@ -32,10 +32,7 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
     const level = env.LOG_LEVEL?.trim().toLowerCase() ?? "";
     const log = c
       .get("app")
-      .log.child(
-        { requestId },
-        { secrets: [env.S3_SECRET_ACCESS_KEY, env.S3_ACCESS_KEY_ID, env.ADMIN_TOKEN], ...(isLogLevel(level) ? { level } : {}) },
-      );
+      .log.child({ requestId }, { secrets: [env.S3_SECRET_ACCESS_KEY, env.S3_ACCESS_KEY_ID, env.ADMIN_TOKEN], ...(isLogLevel(level) ? { level } : {}) });
     c.set("log", log);
     await next();
 

@@ -26,31 +26,31 @@
 import type { Article } from "../article/model";
 import { isVisible, parseArticle } from "../article/parse";
 import { mapLimit } from "../store/concurrency";
-import { meterStore, type MeteredStore } from "../store/metered";
+import { type MeteredStore, meterStore } from "../store/metered";
 import type { ArticleStore, StoredObject } from "../store/store";
+import { parseIsoDate } from "../text/dates";
+import type { FeedScope } from "../urls";
 import { decodeArticlePage, decodeItems, decodeManifest, isManifestEntry } from "./codec";
 import { hashHex } from "./hash";
 import {
-  INDEX_VERSION,
-  PAGE_SIZE,
-  TOPIC_KINDS,
-  indexKeys,
   type ArticleMeta,
   type ArticlePage,
   type CatalogEntry,
+  INDEX_VERSION,
   type IndexHead,
   type IndexKeys,
+  indexKeys,
   type Manifest,
   type ManifestEntry,
   type MonthCount,
   type MonthPage,
+  PAGE_SIZE,
+  TOPIC_KINDS,
+  type Tombstone,
   type TopicKind,
   type TopicPage,
-  type Tombstone,
 } from "./schema";
 import { articleTopics } from "./topics";
-import { parseIsoDate } from "../text/dates";
-import type { FeedScope } from "../urls";
 
 /** Options of {@link rebuildIndex}. */
 export interface RebuildOptions {
@@ -257,8 +257,16 @@ export async function rebuildIndex(store: ArticleStore, options: RebuildOptions)
   const headPlan = changed.find((plan) => plan.key === keys.head);
   // Read the old head first: it holds the newest articles, which most topic pages share.
   if (headPlan) await resolver.prefetch(headPlan);
-  await mapLimit(changed.filter((plan) => plan.phase === 0), CONCURRENCY, writePlan);
-  await mapLimit(changed.filter((plan) => plan.phase === 1), CONCURRENCY, writePlan);
+  await mapLimit(
+    changed.filter((plan) => plan.phase === 0),
+    CONCURRENCY,
+    writePlan,
+  );
+  await mapLimit(
+    changed.filter((plan) => plan.phase === 1),
+    CONCURRENCY,
+    writePlan,
+  );
   if (headPlan) await writePlan(headPlan);
 
   const planned = new Set(plans.map((plan) => plan.key));
@@ -316,12 +324,8 @@ export async function rebuildIndex(store: ArticleStore, options: RebuildOptions)
 /** How index objects are stored. */
 const JSON_OBJECT = { contentType: "application/json; charset=utf-8" };
 
-
 function parse(object: StoredObject, defaultLanguage: string) {
-  return parseArticle(
-    { key: object.key, body: object.body, lastModified: object.lastModified, metadata: object.metadata },
-    { defaultLanguage },
-  );
+  return parseArticle({ key: object.key, body: object.body, lastModified: object.lastModified, metadata: object.metadata }, { defaultLanguage });
 }
 
 function planningMeta(article: Article): ArticleMeta {
@@ -352,7 +356,6 @@ function readManifest(object: StoredObject | null, defaultLanguage: string, log:
   }
   return decoded.value;
 }
-
 
 // ---------------------------------------------------------------------------
 // Planning
@@ -541,10 +544,7 @@ function planPages(members: Member[], keys: IndexKeys, now: Date, tombstones: re
     if (member.visible) bucket.count++;
   }
 
-  const catalog = Object.fromEntries(TOPIC_KINDS.map((kind) => [kind, [] as CatalogEntry[]])) as Record<
-    TopicKind,
-    CatalogEntry[]
-  >;
+  const catalog = Object.fromEntries(TOPIC_KINDS.map((kind) => [kind, [] as CatalogEntry[]])) as Record<TopicKind, CatalogEntry[]>;
   for (const group of topics.values()) {
     const pageMembers = pageWindow(group.members);
     const { kind, slug, name } = group;
@@ -579,9 +579,7 @@ function planPages(members: Member[], keys: IndexKeys, now: Date, tombstones: re
   plans.push({
     key: keys.head,
     // builtAt is deliberately not part of it: a rebuild that changes nothing writes nothing.
-    fingerprint: hashHex(
-      `head\n${memberList(headMembers)}\n${JSON.stringify(catalog)}\n${JSON.stringify(monthCounts)}\n${JSON.stringify(tombstones)}`,
-    ),
+    fingerprint: hashHex(`head\n${memberList(headMembers)}\n${JSON.stringify(catalog)}\n${JSON.stringify(monthCounts)}\n${JSON.stringify(tombstones)}`),
     members: headMembers,
     phase: 2,
     scope: { kind: "main" },

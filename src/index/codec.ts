@@ -10,14 +10,14 @@
 import type { Article } from "../article/model";
 import { parseIsoDate } from "../text/dates";
 import {
-  INDEX_VERSION,
-  TOPIC_KINDS,
-  isTopicKind,
   type ArticlePage,
+  INDEX_VERSION,
   type IndexHead,
+  isTopicKind,
   type Manifest,
   type ManifestEntry,
   type MonthPage,
+  TOPIC_KINDS,
   type TopicPage,
 } from "./schema";
 

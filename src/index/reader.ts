@@ -10,9 +10,9 @@
  */
 import { BoundedCache, parsedWeight } from "../app/bounded-cache";
 import type { Article } from "../article/model";
-import { StoreError, type ArticleStore } from "../store/store";
-import { decodeArticlePage, decodeHead, decodeMonthPage, decodeTopicPage, type Decoded } from "./codec";
-import { indexKeys, isMonth, isTopicKind, type IndexHead, type MonthPage, type TopicKind, type TopicPage } from "./schema";
+import { type ArticleStore, StoreError } from "../store/store";
+import { type Decoded, decodeArticlePage, decodeHead, decodeMonthPage, decodeTopicPage } from "./codec";
+import { type IndexHead, indexKeys, isMonth, isTopicKind, type MonthPage, type TopicKind, type TopicPage } from "./schema";
 
 /**
  * An index object exists but cannot be used: garbage, truncated, of another
@@ -218,19 +218,28 @@ export function createIndexReader(store: ArticleStore, options: IndexReaderOptio
     topic(kind, slug) {
       if (!isTopicKind(kind) || slug === "" || slug.length > MAX_NAME) return Promise.resolve(null);
       const key = keys.topic(kind, slug);
-      return usable(key, load(key, decodeTopicPage, (page) => (page.kind === kind && page.slug === slug ? null : elsewhere)));
+      return usable(
+        key,
+        load(key, decodeTopicPage, (page) => (page.kind === kind && page.slug === slug ? null : elsewhere)),
+      );
     },
 
     month(month) {
       if (!isMonth(month)) return Promise.resolve(null);
       const key = keys.month(month);
-      return usable(key, load(key, decodeMonthPage, (page) => (page.month === month ? null : elsewhere)));
+      return usable(
+        key,
+        load(key, decodeMonthPage, (page) => (page.month === month ? null : elsewhere)),
+      );
     },
 
     async article(id) {
       if (id === "" || id.length > MAX_NAME) return null;
       const key = keys.article(id);
-      const page = await usable(key, load(key, decodeArticlePage, (found) => (found.article.id === id ? null : elsewhere)));
+      const page = await usable(
+        key,
+        load(key, decodeArticlePage, (found) => (found.article.id === id ? null : elsewhere)),
+      );
       return page?.article ?? null;
     },
   };

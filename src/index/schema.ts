@@ -27,7 +27,7 @@ import type { Article } from "../article/model";
 import { hashHex } from "./hash";
 import type { TopicKind } from "./topic-kinds";
 
-export { TOPIC_KINDS, isTopicKind, type TopicKind } from "./topic-kinds";
+export { isTopicKind, TOPIC_KINDS, type TopicKind } from "./topic-kinds";
 
 /** Version of every index object; objects of another version are ignored. */
 export const INDEX_VERSION = 3;
@@ -135,9 +135,7 @@ export interface ArticlePage {
 export type ArticleMeta = Pick<Article, "id" | "published" | "updated" | "draft" | "withdrawn" | "tags" | "authors" | "language" | "sourceHost">;
 
 /** The manifest's record of one listed article object. */
-export type ManifestEntry =
-  | { etag: string; article: ArticleMeta }
-  | { etag: string; skipped: string };
+export type ManifestEntry = { etag: string; article: ArticleMeta } | { etag: string; skipped: string };
 
 /** `manifest.json`: the rebuild's memory between runs. */
 export interface Manifest {

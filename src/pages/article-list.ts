@@ -5,8 +5,8 @@
  * date format everywhere.
  */
 import type { Article } from "../article/model";
-import { timeElement } from "./dates";
 import { escapeHtml, safeUrl } from "../text/xml";
+import { timeElement } from "./dates";
 
 /** How the list is written. */
 export interface ArticleListOptions {

@@ -2,12 +2,12 @@
  * The readable page of one cleaned article.
  */
 import type { Article } from "../article/model";
-import { PAGE_LANGUAGE, isoUtc, timeElement } from "./dates";
 import { parseIsoDate } from "../text/dates";
 import { escapeHtml, safeUrl } from "../text/xml";
-import { feedAlternates } from "./home";
+import { isoUtc, PAGE_LANGUAGE, timeElement } from "./dates";
 import type { MainFeed } from "./home";
-import { renderLayout, type MetaTag } from "./layout";
+import { feedAlternates } from "./home";
+import { type MetaTag, renderLayout } from "./layout";
 
 /** Everything the article page shows. */
 export interface ArticlePageData {
@@ -127,10 +127,7 @@ export function renderArticlePage(data: ArticlePageData): string {
     details.push(`Original: <a href="${escapeHtml(safeUrl(article.sourceUrl))}" rel="noopener noreferrer">${escapeHtml(article.sourceHost)}</a>`);
   }
   meta.push(`<p class="meta">${details.join(" · ")}</p>`);
-  const tags =
-    article.tags.length > 0
-      ? `<ul class="tags" aria-label="Tags">${article.tags.map((t) => `<li>${escapeHtml(t)}</li>`).join("")}</ul>`
-      : "";
+  const tags = article.tags.length > 0 ? `<ul class="tags" aria-label="Tags">${article.tags.map((t) => `<li>${escapeHtml(t)}</li>`).join("")}</ul>` : "";
   const image = leadImageUrl(article);
   // No referrer: the image lives on another site, which need not learn what its readers read here.
   const figure = image

@@ -70,8 +70,8 @@ export function isoUtc(iso: string): string {
 }
 
 /** `<time datetime="ISO">readable</time>` for the pages; `iso` and its text are escaped by the caller's rules here. */
-export function timeElement(iso: string, lang: string, escape: (text: string) => string): string {
-  return `<time datetime="${escape(isoUtc(iso))}">${escape(formatDateTime(iso, lang))}</time>`;
+export function timeElement(iso: string, lang: string, escapeText: (text: string) => string): string {
+  return `<time datetime="${escapeText(isoUtc(iso))}">${escapeText(formatDateTime(iso, lang))}</time>`;
 }
 
 /**

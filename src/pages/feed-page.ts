@@ -10,12 +10,12 @@
  * the page has no script.
  */
 import type { Article } from "../article/model";
+import { FEED_FORMAT_INFO, FEED_FORMATS, type FeedFormat } from "../feed/formats";
 import type { FeedDescriptor, FeedItem } from "../feed/render";
-import { renderArticleList } from "./article-list";
-import { PAGE_LANGUAGE, formatMonth } from "./dates";
 import { escapeHtml, safeUrl } from "../text/xml";
-import { FEED_FORMATS, FEED_FORMAT_INFO, type FeedFormat } from "../feed/formats";
-import { renderLayout, type AlternateLink } from "./layout";
+import { renderArticleList } from "./article-list";
+import { formatMonth, PAGE_LANGUAGE } from "./dates";
+import { type AlternateLink, renderLayout } from "./layout";
 
 /** The same feed in one format. */
 export interface FeedVersion {

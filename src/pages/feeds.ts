@@ -7,8 +7,8 @@
  * a different mount point).
  */
 import type { FeedFormat } from "../feed/formats";
-import { articlePath, feedPath } from "../urls";
 import type { TopicKind } from "../index/topic-kinds";
+import { articlePath, feedPath } from "../urls";
 
 export type { FeedFormat } from "../feed/formats";
 export type { TopicKind } from "../index/topic-kinds";

@@ -3,15 +3,15 @@
  * the topic feeds and the archive.
  */
 import type { Article } from "../article/model";
-import { renderArticleList } from "./article-list";
-import { PAGE_LANGUAGE, formatMonth } from "./dates";
+import { FEED_FORMAT_INFO, FEED_FORMATS } from "../feed/formats";
+import { TOPIC_KIND_INFO, TOPIC_KINDS } from "../index/topic-kinds";
 import { escapeHtml, safeUrl } from "../text/xml";
-import { FEED_FORMATS, FEED_FORMAT_INFO } from "../feed/formats";
-import { TOPIC_KINDS, TOPIC_KIND_INFO } from "../index/topic-kinds";
-import { DEFAULT_PATHS } from "./feeds";
+import { renderArticleList } from "./article-list";
+import { formatMonth, PAGE_LANGUAGE } from "./dates";
 import type { FeedFormat, PagePaths, TopicKind } from "./feeds";
-import { renderLayout } from "./layout";
+import { DEFAULT_PATHS } from "./feeds";
 import type { AlternateLink } from "./layout";
+import { renderLayout } from "./layout";
 
 /** One of the site-wide feeds. */
 export interface MainFeed {
@@ -137,7 +137,8 @@ export function renderHomePage(data: HomePageData): string {
   const paths = data.paths ?? DEFAULT_PATHS;
   const lang = data.lang ?? PAGE_LANGUAGE;
   const feedLinks = data.feeds.map(
-    (feed) => `<li>${link(feed.url, FEED_FORMAT_INFO[feed.format].label, ` type="${escapeHtml(FEED_FORMAT_INFO[feed.format].mediaType)}" title="${escapeHtml(feed.title)}"`)}</li>`,
+    (feed) =>
+      `<li>${link(feed.url, FEED_FORMAT_INFO[feed.format].label, ` type="${escapeHtml(FEED_FORMAT_INFO[feed.format].mediaType)}" title="${escapeHtml(feed.title)}"`)}</li>`,
   );
   const body = [
     `<header class="site-header">`,

@@ -156,9 +156,7 @@ export function renderLayout(options: LayoutOptions): string {
   if (options.description) head.push(`<meta name="description" content="${escapeHtml(options.description)}">`);
   if (options.canonicalUrl) head.push(`<link rel="canonical" href="${escapeHtml(safeUrl(options.canonicalUrl))}">`);
   for (const link of options.alternates) {
-    head.push(
-      `<link rel="alternate" type="${escapeHtml(link.type)}" title="${escapeHtml(link.title)}" href="${escapeHtml(safeUrl(link.href))}">`,
-    );
+    head.push(`<link rel="alternate" type="${escapeHtml(link.type)}" title="${escapeHtml(link.title)}" href="${escapeHtml(safeUrl(link.href))}">`);
   }
   for (const tag of options.meta ?? []) {
     head.push(`<meta ${tag.attribute}="${escapeHtml(tag.key)}" content="${escapeHtml(tag.content)}">`);

@@ -13,11 +13,12 @@
  * leave readers without JSON Feed support with a subscription that never
  * parses. RSS outlines also carry `version="RSS2"`, which the spec defines.
  */
-import { formatRfc822 } from "./dates";
+
+import { TOPIC_KIND_INFO, TOPIC_KINDS } from "../index/topic-kinds";
 import { escapeHtml, stripXmlForbidden } from "../text/xml";
-import { TOPIC_KINDS, TOPIC_KIND_INFO } from "../index/topic-kinds";
-import { DEFAULT_PATHS } from "./feeds";
+import { formatRfc822 } from "./dates";
 import type { FeedFormat, PagePaths } from "./feeds";
+import { DEFAULT_PATHS } from "./feeds";
 import type { MainFeed, Topic } from "./home";
 
 /** Input of {@link renderOpml}. URLs may be root-relative; they are resolved against `siteUrl`. */
@@ -80,11 +81,7 @@ function feedOutline(outline: Outline, htmlUrl: string, indent: string): string 
 
 function category(name: string, outlines: readonly Outline[], htmlUrl: string): string[] {
   if (outlines.length === 0) return [];
-  return [
-    `    <outline text="${xml(name)}" title="${xml(name)}">`,
-    ...outlines.map((o) => feedOutline(o, htmlUrl, "      ")),
-    `    </outline>`,
-  ];
+  return [`    <outline text="${xml(name)}" title="${xml(name)}">`, ...outlines.map((o) => feedOutline(o, htmlUrl, "      ")), `    </outline>`];
 }
 
 /**

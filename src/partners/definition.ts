@@ -21,10 +21,10 @@
  * opens a feed to anybody (the last valid version stays in force), so a typo
  * such as `contnet: summary` is an error rather than a silent full-text feed.
  */
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from "yaml";
-import { TOPIC_KINDS, TOPIC_KIND_INFO, type TopicKind } from "../index/topic-kinds";
-import { canonicalTopicSlug, isTopicSlug } from "../index/topics";
+import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument } from "yaml";
 import { hashHex } from "../index/hash";
+import { TOPIC_KIND_INFO, TOPIC_KINDS, type TopicKind } from "../index/topic-kinds";
+import { canonicalTopicSlug, isTopicSlug } from "../index/topics";
 
 /** The file name, at the article prefix of the bucket and at the top of an article folder. */
 export const PARTNERS_FILE = "_partners.yaml";
@@ -99,17 +99,7 @@ export const PARTNER_ID_PATTERN = /^[a-z0-9-]{1,40}$/;
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
 /** The fields a partner entry may have, in the order the file and the last-valid copy write them. */
-const PARTNER_FIELDS = [
-  "id",
-  "name",
-  "token_sha256",
-  "content",
-  "delay_minutes",
-  "topics",
-  "attribution",
-  "origins",
-  "requests_per_minute",
-] as const;
+const PARTNER_FIELDS = ["id", "name", "token_sha256", "content", "delay_minutes", "topics", "attribution", "origins", "requests_per_minute"] as const;
 const REQUIRED_FIELDS = ["id", "name", "token_sha256", "content", "delay_minutes"] as const;
 
 /** The topic kind whose URL segment is `segment` (`lang` → languages), from the one table of topic kinds. */
@@ -285,14 +275,43 @@ class Checker {
 
     const id = this.text(field("id"), `${where}: id`, (value) => PARTNER_ID_PATTERN.test(value), "must match [a-z0-9-]{1,40}");
     const label = id !== undefined ? `partner "${id}"` : where;
-    const name = this.text(field("name"), `${label}: name`, (value) => value.trim() !== "" && value.length <= DEFINITION_LIMITS.maxNameLength, `must be text of 1 to ${DEFINITION_LIMITS.maxNameLength} characters`);
-    const hash = this.text(field("token_sha256"), `${label}: token_sha256`, (value) => SHA256_HEX.test(value), "must be 64 hexadecimal digits (the SHA-256 of the token)");
+    const name = this.text(
+      field("name"),
+      `${label}: name`,
+      (value) => value.trim() !== "" && value.length <= DEFINITION_LIMITS.maxNameLength,
+      `must be text of 1 to ${DEFINITION_LIMITS.maxNameLength} characters`,
+    );
+    const hash = this.text(
+      field("token_sha256"),
+      `${label}: token_sha256`,
+      (value) => SHA256_HEX.test(value),
+      "must be 64 hexadecimal digits (the SHA-256 of the token)",
+    );
     const content = this.text(field("content"), `${label}: content`, (value) => value === "full" || value === "summary", "must be `full` or `summary`");
     const delay = this.integer(field("delay_minutes"), `${label}: delay_minutes`, 0, DEFINITION_LIMITS.maxDelayMinutes);
-    const topics = this.list(field("topics"), `${label}: topics`, DEFINITION_LIMITS.maxTopics, (value) => parseTopicRule(value), "must be `segment/slug` with segment tags, authors, lang or sources (e.g. lang/de)");
-    const attribution = this.text(field("attribution"), `${label}: attribution`, (value) => value.trim() !== "" && value.length <= DEFINITION_LIMITS.maxAttributionLength && !/[\r\n]/.test(value), `must be one line of 1 to ${DEFINITION_LIMITS.maxAttributionLength} characters`);
-    const origins = this.list(field("origins"), `${label}: origins`, DEFINITION_LIMITS.maxOrigins, (value) => (isHttpsOrigin(value) ? value : null), "must be an exact https origin such as https://www.example.com (no path, no trailing slash)");
-    const rpm = field("requests_per_minute") ? this.integer(field("requests_per_minute"), `${label}: requests_per_minute`, 1, DEFINITION_LIMITS.maxRequestsPerMinute) : null;
+    const topics = this.list(
+      field("topics"),
+      `${label}: topics`,
+      DEFINITION_LIMITS.maxTopics,
+      (value) => parseTopicRule(value),
+      "must be `segment/slug` with segment tags, authors, lang or sources (e.g. lang/de)",
+    );
+    const attribution = this.text(
+      field("attribution"),
+      `${label}: attribution`,
+      (value) => value.trim() !== "" && value.length <= DEFINITION_LIMITS.maxAttributionLength && !/[\r\n]/.test(value),
+      `must be one line of 1 to ${DEFINITION_LIMITS.maxAttributionLength} characters`,
+    );
+    const origins = this.list(
+      field("origins"),
+      `${label}: origins`,
+      DEFINITION_LIMITS.maxOrigins,
+      (value) => (isHttpsOrigin(value) ? value : null),
+      "must be an exact https origin such as https://www.example.com (no path, no trailing slash)",
+    );
+    const rpm = field("requests_per_minute")
+      ? this.integer(field("requests_per_minute"), `${label}: requests_per_minute`, 1, DEFINITION_LIMITS.maxRequestsPerMinute)
+      : null;
 
     if (this.problems.length > before) return null;
     if (id === undefined || name === undefined || hash === undefined || content === undefined || delay === undefined) return null;
@@ -314,7 +333,10 @@ class Checker {
     if (!entry) return undefined;
     const { value } = entry;
     if (!isScalar(value) || typeof value.value !== "string") {
-      this.report(value ?? (entry.pair.key as Node), `${what} ${rule}${isScalar(value) && typeof value.value === "number" ? " (quote it to make it text)" : ""}`);
+      this.report(
+        value ?? (entry.pair.key as Node),
+        `${what} ${rule}${isScalar(value) && typeof value.value === "number" ? " (quote it to make it text)" : ""}`,
+      );
       return undefined;
     }
     if (!valid(value.value)) {
@@ -336,7 +358,13 @@ class Checker {
   }
 
   /** A non-empty list of text items, each mapped by `item` (null = invalid); undefined when absent or wrong. */
-  private list<T>(entry: { pair: Pair; value: Node | null } | undefined, what: string, max: number, item: (value: string) => T | null, rule: string): T[] | undefined {
+  private list<T>(
+    entry: { pair: Pair; value: Node | null } | undefined,
+    what: string,
+    max: number,
+    item: (value: string) => T | null,
+    rule: string,
+  ): T[] | undefined {
     if (!entry) return undefined;
     const { value } = entry;
     if (!isSeq(value) || value.items.length === 0) {

@@ -13,13 +13,13 @@
  */
 import type { ArticleStore } from "../store/store";
 import {
+  type DefinitionProblem,
+  formatProblems,
   NO_PARTNERS,
   PARTNERS_FILE,
-  formatProblems,
+  type PartnerDefinition,
   parsePartnerDefinition,
   serializeDefinition,
-  type DefinitionProblem,
-  type PartnerDefinition,
 } from "./definition";
 
 /** The object keys of the partner definition below one article prefix. */
@@ -90,9 +90,7 @@ export async function loadPartnerDefinition(store: ArticleStore, options: LoadOp
     return { definition: parsed.definition, source: "file", problems: [], etag: file.etag };
   }
 
-  options.log?.(
-    [`${keys.definition} is invalid; the last valid version stays in force:`, ...formatProblems(parsed.problems, keys.definition)].join("\n"),
-  );
+  options.log?.([`${keys.definition} is invalid; the last valid version stays in force:`, ...formatProblems(parsed.problems, keys.definition)].join("\n"));
   const copy = savedText === null ? null : parsePartnerDefinition(savedText);
   if (copy?.ok) return { definition: copy.definition, source: "last-valid", problems: parsed.problems, etag: file.etag };
   if (options.lastKnown) return { definition: options.lastKnown, source: "memory", problems: parsed.problems, etag: file.etag };

@@ -4,12 +4,13 @@
  * rules applies both, so a partner feed is the public feed with its terms
  * applied, never a second code path.
  */
-import { escapeHtml } from "../text/xml";
+
 import type { Article } from "../article/model";
 import { isVisible } from "../article/parse";
-import { articleTopics } from "../index/topics";
 import type { TopicKind } from "../index/topic-kinds";
-import { partnerFingerprint, type Partner, type PartnerContent, type TopicRule } from "./definition";
+import { articleTopics } from "../index/topics";
+import { escapeHtml } from "../text/xml";
+import { type Partner, type PartnerContent, partnerFingerprint, type TopicRule } from "./definition";
 
 /** The terms of one document. */
 export interface FeedTerms {

@@ -2,16 +2,8 @@
  * The S3-protocol implementation of {@link ArticleStore}: AWS S3, Cloudflare R2's
  * S3 endpoint, MinIO, s3rver... This is the only module that imports the AWS SDK.
  */
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  NoSuchKey,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from "@aws-sdk/client-s3";
-import { StoreError, type ArticleStore, type ListOptions, type PutOptions, type StoredObject, type StoredObjectInfo } from "./store";
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { type ArticleStore, type ListOptions, type PutOptions, type StoredObject, type StoredObjectInfo, StoreError } from "./store";
 
 /** Where the bucket is and how to sign requests to it. */
 export interface S3StoreConfig {

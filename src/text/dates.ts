@@ -78,10 +78,7 @@ export function parseIsoDate(text: string): Date | null {
   if (m === null) return null;
   const [, date = "", hoursMinutes = "00:00", seconds = "00", fraction = "", zone] = m;
   const milliseconds = fraction.slice(0, 3).padEnd(3, "0");
-  return parseInUtc(
-    `${date}T${hoursMinutes}:${withoutLeapSecond(seconds)}.${milliseconds}${isoOffset(zone)}`,
-    "yyyy-MM-dd'T'HH:mm:ss.SSSxx",
-  );
+  return parseInUtc(`${date}T${hoursMinutes}:${withoutLeapSecond(seconds)}.${milliseconds}${isoOffset(zone)}`, "yyyy-MM-dd'T'HH:mm:ss.SSSxx");
 }
 
 // ---------------------------------------------------------------------------
@@ -100,8 +97,18 @@ const RFC2822 = /^(?:([A-Za-z]{3}),?\s+)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(
  * date-fns reads no zone names (military single letters other than Z are unknown).
  */
 const ZONE_NAMES: Readonly<Record<string, string>> = {
-  UT: "+0000", UTC: "+0000", GMT: "+0000", Z: "+0000",
-  EST: "-0500", EDT: "-0400", CST: "-0600", CDT: "-0500", MST: "-0700", MDT: "-0600", PST: "-0800", PDT: "-0700",
+  UT: "+0000",
+  UTC: "+0000",
+  GMT: "+0000",
+  Z: "+0000",
+  EST: "-0500",
+  EDT: "-0400",
+  CST: "-0600",
+  CDT: "-0500",
+  MST: "-0700",
+  MDT: "-0600",
+  PST: "-0800",
+  PDT: "-0700",
 };
 
 /** Parses an RFC 2822 date-time (`Sat, 02 Nov 2024 10:15:00 +0000`); null for anything else. */
@@ -113,9 +120,7 @@ export function parseRfc2822Date(text: string): Date | null {
   if (offset === undefined) return null;
   const fields = `${day} ${month} ${year} ${hoursMinutes}:${withoutLeapSecond(seconds)} ${offset}`;
   // date-fns checks that a day name is one and lets the date win over it (equal priority).
-  return dayName === undefined
-    ? parseInUtc(fields, "d MMM yyyy HH:mm:ss xx")
-    : parseInUtc(`${dayName} ${fields}`, "EEE d MMM yyyy HH:mm:ss xx");
+  return dayName === undefined ? parseInUtc(fields, "d MMM yyyy HH:mm:ss xx") : parseInUtc(`${dayName} ${fields}`, "EEE d MMM yyyy HH:mm:ss xx");
 }
 
 /**
@@ -166,17 +171,19 @@ function rfc850Year(twoDigits: string, now: Date): string {
 
 /** The fields of whichever HTTP-date form `text` is exactly; null for none. */
 function httpDateFields(text: string, now: Date): HttpDateFields | null {
-  let m: RegExpExecArray | null;
-  if ((m = IMF_FIXDATE.exec(text)) !== null) {
-    const [, dayName = "", day = "", month = "", year = "", hoursMinutes = "", seconds = ""] = m;
+  const imf = IMF_FIXDATE.exec(text);
+  if (imf !== null) {
+    const [, dayName = "", day = "", month = "", year = "", hoursMinutes = "", seconds = ""] = imf;
     return { dayName, day, month, year, hoursMinutes, seconds };
   }
-  if ((m = RFC850_DATE.exec(text)) !== null) {
-    const [, dayPrefix = "", day = "", month = "", twoDigitYear = "", hoursMinutes = "", seconds = ""] = m;
+  const rfc850 = RFC850_DATE.exec(text);
+  if (rfc850 !== null) {
+    const [, dayPrefix = "", day = "", month = "", twoDigitYear = "", hoursMinutes = "", seconds = ""] = rfc850;
     return { dayName: dayPrefix.slice(0, 3), day, month, year: rfc850Year(twoDigitYear, now), hoursMinutes, seconds };
   }
-  if ((m = ASCTIME_DATE.exec(text)) !== null) {
-    const [, dayName = "", month = "", day = "", hoursMinutes = "", seconds = "", year = ""] = m;
+  const asctime = ASCTIME_DATE.exec(text);
+  if (asctime !== null) {
+    const [, dayName = "", month = "", day = "", hoursMinutes = "", seconds = "", year = ""] = asctime;
     return { dayName, day: day.trim().padStart(2, "0"), month, year, hoursMinutes, seconds };
   }
   return null;
@@ -202,5 +209,5 @@ export function parseHttpDate(text: string, now: Date): Date | null {
   );
   // date-fns reads the day name but does not check it against the date; RFC 9110
   // requires it to match (toUTCString starts with the same English abbreviation).
-  return date !== null && date.toUTCString().startsWith(f.dayName) ? date : null;
+  return date?.toUTCString().startsWith(f.dayName) ? date : null;
 }

@@ -1,6 +1,6 @@
 /** The file-to-feed benchmark's report and the BENCHMARKS.md sections it shares with the other benchmarks, on made-up figures. */
 import { describe, expect, it } from "vitest";
-import { meetsTarget, median, renderFreshnessReport, type FreshnessResult } from "../../scripts/lib/bench/freshness-report";
+import { type FreshnessResult, median, meetsTarget, renderFreshnessReport } from "../../scripts/lib/bench/freshness-report";
 import { keepSections, replaceSection } from "../../scripts/lib/bench/sections";
 
 const result = (rss1k: number[], rss20k: number[]): FreshnessResult => ({

@@ -1,7 +1,7 @@
 /** The benchmark's target checks and report, on made-up figures (the benchmark itself is too slow for tests). */
 import { describe, expect, it } from "vitest";
 import type { Throughput } from "../../scripts/lib/bench/http-load";
-import { checkTargets, renderReport, type BenchResult, type SizeResult } from "../../scripts/lib/bench/report";
+import { type BenchResult, checkTargets, renderReport, type SizeResult } from "../../scripts/lib/bench/report";
 import { percentile, summarise } from "../../scripts/lib/bench/stats";
 
 const rate = (perSecond: number): Throughput => ({ requests: perSecond * 3, seconds: 3, perSecond, errors: 0 });
@@ -24,7 +24,15 @@ function size(articles: number, uncachedP50: number, warm: number, staticBytes: 
 }
 
 function result(sizes: SizeResult[], gzipBytes = 150_000): BenchResult {
-  return { machine: "test", date: "2026-01-01", quick: false, concurrency: 16, sizes, render: [{ format: "rss", projectMs: 1, libraryMs: 1 }], bundle: { bytes: 480_000, gzipBytes } };
+  return {
+    machine: "test",
+    date: "2026-01-01",
+    quick: false,
+    concurrency: 16,
+    sizes,
+    render: [{ format: "rss", projectMs: 1, libraryMs: 1 }],
+    bundle: { bytes: 480_000, gzipBytes },
+  };
 }
 
 describe("checkTargets", () => {

@@ -6,13 +6,13 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, statSync } from "node:fs";
-import { get as httpGet } from "node:http";
 import { mkdtemp, rm } from "node:fs/promises";
+import { get as httpGet } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalService, type LocalService } from "../support/local-service";
+import { type LocalService, startLocalService } from "../support/local-service";
 
 const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((path) => existsSync(path));
 const ARTIFACTS = join(process.cwd(), "test-artifacts");
@@ -35,14 +35,28 @@ function getText(url: string, accept: string): Promise<string> {
 
 /** Text as the browser's HTML serializer writes a text node (HTML §13.3: `&`, `<`, `>` and no-break space escaped). */
 function asSerializedText(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\u00a0/g, "&nbsp;");
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/\u00a0/g, "&nbsp;");
 }
 
 /** Headless Chromium with the flags this sandboxed, offline machine needs. */
 function chromium(args: string[], profile: string): string {
   const result = spawnSync(
     CHROMIUM ?? "chromium",
-    ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", `--user-data-dir=${profile}`, ...args],
+    [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-sync",
+      `--user-data-dir=${profile}`,
+      ...args,
+    ],
     { encoding: "utf8", timeout: 60_000 },
   );
   if (result.status !== 0) throw new Error(`chromium failed: ${result.stderr}`);

@@ -10,7 +10,7 @@ import { cp, mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalService, type LocalService } from "../support/local-service";
+import { type LocalService, startLocalService } from "../support/local-service";
 
 const BROWSER = { Accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" };
 /** The product's target is 5 s; this bound only catches a change that never arrives. */
@@ -37,7 +37,10 @@ afterAll(async () => {
 async function timeUntilVisible(shows: (text: string) => boolean, started: number): Promise<{ rss: number; home: number }> {
   const seen: { rss?: number; home?: number } = {};
   while (Date.now() - started < GENEROUS_MS) {
-    for (const [name, path] of [["rss", "/rss.xml"], ["home", "/"]] as const) {
+    for (const [name, path] of [
+      ["rss", "/rss.xml"],
+      ["home", "/"],
+    ] as const) {
       if (seen[name] !== undefined) continue;
       const response = await fetch(`${base}${path}`, { headers: BROWSER });
       if (response.ok && shows(await response.text())) seen[name] = Date.now() - started;

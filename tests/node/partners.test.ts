@@ -11,14 +11,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parsePartnerDefinition, type PartnerDefinition } from "../../src/partners/definition";
+import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from "../../scripts/lib/local-s3";
+import { addPartner, PartnersEditError, revokePartner, rotatePartner } from "../../scripts/lib/partners-edit";
+import { publish } from "../../scripts/lib/publish";
+import { type PartnerDefinition, parsePartnerDefinition } from "../../src/partners/definition";
 import { partnerKeys } from "../../src/partners/storage";
 import { sha256Hex } from "../../src/partners/token";
 import { createS3Store } from "../../src/store/s3";
 import type { ArticleStore } from "../../src/store/store";
-import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from "../../scripts/lib/local-s3";
-import { PartnersEditError, addPartner, revokePartner, rotatePartner } from "../../scripts/lib/partners-edit";
-import { publish } from "../../scripts/lib/publish";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const BUCKET = "partners-cli";

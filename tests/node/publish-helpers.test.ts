@@ -8,7 +8,15 @@ import { loadWorkerEnv, parseDevVars } from "../../scripts/lib/dev-vars";
 
 describe("parseDevVars", () => {
   it("reads KEY=value lines with comments, export, quotes and blank lines", () => {
-    const text = ['# local settings', "", "S3_BUCKET=articles", 'export S3_PREFIX="news/"', "S3_REGION = 'eu-west-1' ", "FEED_TITLE=News # the title", "not an assignment"].join("\n");
+    const text = [
+      "# local settings",
+      "",
+      "S3_BUCKET=articles",
+      'export S3_PREFIX="news/"',
+      "S3_REGION = 'eu-west-1' ",
+      "FEED_TITLE=News # the title",
+      "not an assignment",
+    ].join("\n");
     expect(parseDevVars(text)).toEqual({ S3_BUCKET: "articles", S3_PREFIX: "news/", S3_REGION: "eu-west-1", FEED_TITLE: "News" });
   });
 

@@ -13,13 +13,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from "../../scripts/lib/local-s3";
+import { type PublishOptions, publish } from "../../scripts/lib/publish";
+import { listFiles } from "../../scripts/lib/upload";
 import { applyChanges } from "../../src/index/changes";
 import { createIndexReader } from "../../src/index/reader";
 import { createS3Store } from "../../src/store/s3";
 import type { ArticleStore } from "../../src/store/store";
-import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from "../../scripts/lib/local-s3";
-import { publish, type PublishOptions } from "../../scripts/lib/publish";
-import { listFiles } from "../../scripts/lib/upload";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const BUCKET = "publish";
@@ -134,7 +134,11 @@ describe("publish()", () => {
  * token, applies at most `perRequest` keys to the same bucket with the real
  * index update (as a Worker's budget would), and answers 202 with the rest.
  */
-async function startChangeServer(options: { token: string; perRequest: number; status?: number }): Promise<{ url: string; requests: string[][]; close(): Promise<void> }> {
+async function startChangeServer(options: {
+  token: string;
+  perRequest: number;
+  status?: number;
+}): Promise<{ url: string; requests: string[][]; close(): Promise<void> }> {
   const requests: string[][] = [];
   const server: Server = createServer((request, response) => {
     let body = "";
@@ -154,7 +158,9 @@ async function startChangeServer(options: { token: string; perRequest: number; s
       const report = await applyChanges(store, now, { articlePrefix: PREFIX, defaultLanguage: "en" });
       const remaining = keys.slice(options.perRequest);
       response.writeHead(remaining.length ? 202 : 200, { "Content-Type": "application/json" });
-      response.end(JSON.stringify({ applied: report.applied, remaining, ignored: [], ignoredEvents: 0, reads: report.reads, writes: report.writes, message: "" }));
+      response.end(
+        JSON.stringify({ applied: report.applied, remaining, ignored: [], ignoredEvents: 0, reads: report.reads, writes: report.writes, message: "" }),
+      );
     });
   });
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
@@ -203,7 +209,11 @@ describe("publish() with a Worker to tell", () => {
     await gone.close();
     await appendFile(join(folder, "201_new-one.txt"), "Another note.\n");
     const report = await run({ worker: { siteUrl: gone.url, adminToken: TOKEN } });
-    expect(report.index).toMatchObject({ kind: "changes", locally: [`${PREFIX}201_new-one.txt`], fallback: `${gone.url}/admin/changes could not be reached (ECONNREFUSED)` });
+    expect(report.index).toMatchObject({
+      kind: "changes",
+      locally: [`${PREFIX}201_new-one.txt`],
+      fallback: `${gone.url}/admin/changes could not be reached (ECONNREFUSED)`,
+    });
   });
 });
 

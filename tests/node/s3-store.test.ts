@@ -3,9 +3,9 @@
  * listings across pages, skipping a folder, missing objects, metadata.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from "../../scripts/lib/local-s3";
 import { createS3Store } from "../../src/store/s3";
 import type { ArticleStore } from "../../src/store/store";
-import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from "../../scripts/lib/local-s3";
 
 describe("S3 store", () => {
   let s3: LocalS3;

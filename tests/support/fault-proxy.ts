@@ -83,7 +83,8 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     switch (mode) {
       case "pass":
       case "down": // a request that arrived just before the switch
-        return forward(request, response, false);
+        forward(request, response, false);
+        return;
       case "slow":
         setTimeout(() => forward(request, response, false), settings.delayMs ?? 400);
         return;
@@ -96,10 +97,13 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       case "http500":
         request.resume();
         response.writeHead(500, { "content-type": "application/xml" });
-        response.end('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error>');
+        response.end(
+          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error>',
+        );
         return;
       case "truncated":
-        return forward(request, response, true);
+        forward(request, response, true);
+        return;
     }
   }
 

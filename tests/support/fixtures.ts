@@ -61,7 +61,8 @@ export const LONG_HOST = `${"a".repeat(60)}.${"b".repeat(60)}.example.com`;
 export const ODD_TOPIC_ARTICLES: Record<string, string> = {
   "ipv6.md": "---\ndate: 2026-01-05T08:00:00Z\n---\nEine Meldung von einem Rechner ohne Namen.\nMARIA MEIER\nQuelle: http://[::1]/meldung?id=1\n",
   "long-host.md": `---\ndate: 2026-01-06T08:00:00Z\n---\nEine Meldung von einem sehr langen Hostnamen.\nMARIA MEIER\nQuelle: https://${LONG_HOST}/meldung\n`,
-  "cjk-tag.md": "---\ndate: 2026-01-07T08:00:00Z\ntags: [北朝鮮]\n---\nEine Meldung mit einem Schlagwort ohne lateinische Buchstaben.\nMARIA MEIER\nQuelle: https://www.zeitung.example.es/meldung\n",
+  "cjk-tag.md":
+    "---\ndate: 2026-01-07T08:00:00Z\ntags: [北朝鮮]\n---\nEine Meldung mit einem Schlagwort ohne lateinische Buchstaben.\nMARIA MEIER\nQuelle: https://www.zeitung.example.es/meldung\n",
 };
 
 /** Objects that must be skipped without breaking a feed. */

@@ -11,8 +11,8 @@ import type { TestProject } from "vitest/node";
 import { startLocalS3 } from "../../scripts/lib/local-s3";
 import { seedTestBuckets } from "./buckets";
 import { startFaultProxy } from "./fault-proxy";
-import { startHubStub } from "./hub-stub";
 import { TEST_BUCKETS } from "./fixtures";
+import { startHubStub } from "./hub-stub";
 import { chooseSeed } from "./seed";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

@@ -4,7 +4,7 @@
  * it, so another process may take it before workerd binds it: a start that
  * fails with "Address already in use" is tried again on a new port.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { freePort } from "../../scripts/lib/bench/workerd";
 
 /** A running local service. */

@@ -217,7 +217,6 @@ export const SAMPLE_ARTICLES: Readonly<Record<string, ExpectedArticle>> = {
   },
 };
 
-
 /** The id a sample file's article gets (article format rule 9). */
 export function sampleId(file: string): string {
   return SAMPLE_ARTICLES[file]?.id ?? file.replace(/\.[^.]+$/, "");

@@ -6,14 +6,14 @@
  */
 import { inject } from "vitest";
 import { purgeKeys } from "../../src/app/cache-keys";
-import { loadStoreSettings, type Env } from "../../src/config";
-import { indexKeys, type IndexKeys } from "../../src/index/schema";
+import { type Env, loadStoreSettings } from "../../src/config";
+import { type IndexKeys, indexKeys } from "../../src/index/schema";
 import { mapLimit } from "../../src/store/concurrency";
 import { createS3Store } from "../../src/store/s3";
 import type { ArticleStore } from "../../src/store/store";
 import { testEnv } from "./env";
-import { openFaultChannel, type FaultChannel } from "./faults";
-import { call, capturingLog, movableClock, newWorker, type LogLine, type TestWorker } from "./worker";
+import { type FaultChannel, openFaultChannel } from "./faults";
+import { call, capturingLog, type LogLine, movableClock, newWorker, type TestWorker } from "./worker";
 
 /** The admin token of every scenario (a secret: never in a response or a log line). */
 export const SCENARIO_TOKEN = "scenario-admin-token-5e2a";
@@ -96,7 +96,7 @@ export function articleName(i: number): string {
 /** Article `i`: even ones in May 2025 tagged Hafen, odd ones in June tagged Bahn; newest has the highest number. */
 export function articleText(i: number): string {
   const month = i % 2 === 0 ? "05" : "06";
-  const day = String(1 + Math.floor(i / 2) % 28).padStart(2, "0");
+  const day = String(1 + (Math.floor(i / 2) % 28)).padStart(2, "0");
   const minute = String(i % 60).padStart(2, "0");
   return [
     "---",

@@ -25,7 +25,8 @@ export function chooseSeed(env: Readonly<Record<string, string | undefined>>, ra
   if (replay !== undefined && replay !== "") {
     const seed = Number(replay);
     // fast-check seeds are 32-bit integers; anything else is a typo the user must see.
-    if (!Number.isSafeInteger(seed) || seed < -0x8000_0000 || seed > 0xffff_ffff) throw new Error(`TEST_SEED must be a 32-bit integer, got ${JSON.stringify(replay)}`);
+    if (!Number.isSafeInteger(seed) || seed < -0x8000_0000 || seed > 0xffff_ffff)
+      throw new Error(`TEST_SEED must be a 32-bit integer, got ${JSON.stringify(replay)}`);
     return { seed: seed | 0, source: "TEST_SEED" };
   }
   const ci = env.CI?.trim().toLowerCase();

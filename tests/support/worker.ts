@@ -28,7 +28,12 @@ export function newWorker(clock: () => Date = () => TEST_NOW, options: Omit<Appl
 /** A clock that stands still at `start` until a test moves it. */
 export function movableClock(start: Date = TEST_NOW): { now: () => Date; advance(ms: number): void } {
   let time = start.getTime();
-  return { now: () => new Date(time), advance: (ms) => void (time += ms) };
+  return {
+    now: () => new Date(time),
+    advance: (ms) => {
+      time += ms;
+    },
+  };
 }
 
 /** One captured log line, parsed. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, loadStoreSettings, type Env } from "../../src/config";
+import { ConfigError, type Env, loadConfig, loadStoreSettings } from "../../src/config";
 
 const minimal: Env = { S3_BUCKET: "news", S3_ACCESS_KEY_ID: "id", S3_SECRET_ACCESS_KEY: "secret" };
 
@@ -24,7 +24,9 @@ describe("loadConfig", () => {
 
   it("uses path-style URLs with a custom endpoint unless told otherwise", () => {
     expect(loadConfig({ ...minimal, S3_ENDPOINT: "http://127.0.0.1:9000" }, "http://127.0.0.1:8787/").s3.forcePathStyle).toBe(true);
-    expect(loadConfig({ ...minimal, S3_ENDPOINT: "http://127.0.0.1:9000", S3_FORCE_PATH_STYLE: "false" }, "http://127.0.0.1:8787/").s3.forcePathStyle).toBe(false);
+    expect(loadConfig({ ...minimal, S3_ENDPOINT: "http://127.0.0.1:9000", S3_FORCE_PATH_STYLE: "false" }, "http://127.0.0.1:8787/").s3.forcePathStyle).toBe(
+      false,
+    );
   });
 
   it("takes SITE_URL over the request's origin and names the feed author after the title by default", () => {
@@ -47,7 +49,11 @@ describe("loadConfig", () => {
   });
 
   it("reads the store settings without any request", () => {
-    expect(loadStoreSettings({ ...minimal, S3_PREFIX: "news", FEED_LANGUAGE: "de" })).toMatchObject({ prefix: "news/", defaultLanguage: "de", indexTtlSeconds: 60 });
+    expect(loadStoreSettings({ ...minimal, S3_PREFIX: "news", FEED_LANGUAGE: "de" })).toMatchObject({
+      prefix: "news/",
+      defaultLanguage: "de",
+      indexTtlSeconds: 60,
+    });
   });
 
   it.each([
@@ -79,7 +85,11 @@ describe("loadConfig", () => {
   });
 
   it("reads WEBSUB_HUBS as normalised http(s) URLs without repeats, and TOMBSTONE_DAYS (default 30)", () => {
-    const config = loadStoreSettings({ ...minimal, WEBSUB_HUBS: " https://HUB.example.com , http://127.0.0.1:9/hub,https://hub.example.com/", TOMBSTONE_DAYS: "7" });
+    const config = loadStoreSettings({
+      ...minimal,
+      WEBSUB_HUBS: " https://HUB.example.com , http://127.0.0.1:9/hub,https://hub.example.com/",
+      TOMBSTONE_DAYS: "7",
+    });
     expect(config.websubHubs).toEqual(["https://hub.example.com/", "http://127.0.0.1:9/hub"]);
     expect(config.tombstoneDays).toBe(7);
     expect(loadStoreSettings(minimal)).toMatchObject({ websubHubs: [], tombstoneDays: 30 });

@@ -7,13 +7,13 @@
 import { env as workerEnv } from "cloudflare:workers";
 import { parseAtomFeed } from "feedsmith";
 import { describe, expect, it, vi } from "vitest";
-import { applyChanges } from "../../src/index/changes";
-import { createWorker } from "../../src/worker";
 import { loadConfig } from "../../src/config";
+import { applyChanges } from "../../src/index/changes";
 import { createS3Store } from "../../src/store/s3";
+import { createWorker } from "../../src/worker";
 import { testEnv } from "../support/env";
 import { QUEUE_BUCKET, QUEUE_PRODUCER_BINDING, QUEUE_SITE_URL } from "../support/fixtures";
-import { TEST_NOW, call, newWorker, runQueue } from "../support/worker";
+import { call, newWorker, runQueue, TEST_NOW } from "../support/worker";
 
 const SITE = "https://queue-events.example.com";
 const env = testEnv("events", { SITE_URL: SITE, INDEX_TTL: "60" });

@@ -10,7 +10,7 @@ import { applyChanges } from "../../src/index/changes";
 import { createS3Store } from "../../src/store/s3";
 import { createWorker } from "../../src/worker";
 import { testEnv } from "../support/env";
-import { TEST_NOW, call, newWorker, type TestWorker } from "../support/worker";
+import { call, newWorker, TEST_NOW, type TestWorker } from "../support/worker";
 
 const TOKEN = "test-admin-token-c4e2";
 const SITE = "https://webhook.example.com";
@@ -93,11 +93,15 @@ describe("POST /admin/changes: bodies", () => {
   });
 
   it("applies MinIO's webhook body, decoding keys (+ is a space), and a deletion", async () => {
-    await store().put("w mit leerzeichen.txt", article("Eine Meldung aus einer Datei mit Leerzeichen im Namen."), { metadata: { date: "2026-03-03T08:00:00Z" } });
+    await store().put("w mit leerzeichen.txt", article("Eine Meldung aus einer Datei mit Leerzeichen im Namen."), {
+      metadata: { date: "2026-03-03T08:00:00Z" },
+    });
     const minio = (eventName: string) => ({
       EventName: eventName,
       Key: "events/w+mit+leerzeichen.txt",
-      Records: [{ eventVersion: "2.0", eventSource: "minio:s3", eventName, s3: { bucket: { name: "events" }, object: { key: "w+mit+leerzeichen.txt", size: 90 } } }],
+      Records: [
+        { eventVersion: "2.0", eventSource: "minio:s3", eventName, s3: { bucket: { name: "events" }, object: { key: "w+mit+leerzeichen.txt", size: 90 } } },
+      ],
     });
     const created = await postJson(minio("s3:ObjectCreated:Put"));
     expect(await created.json()).toMatchObject({ applied: ["w mit leerzeichen.txt"], remaining: [] });
@@ -139,7 +143,10 @@ describe("POST /admin/changes: bodies", () => {
   });
 
   it("answers 202 with the keys the budget did not reach, and says who finishes them", async () => {
-    const onePerInvocation: typeof applyChanges = async (target, keys, options) => ({ ...(await applyChanges(target, keys.slice(0, 1), options)), remaining: keys.slice(1) });
+    const onePerInvocation: typeof applyChanges = async (target, keys, options) => ({
+      ...(await applyChanges(target, keys.slice(0, 1), options)),
+      remaining: keys.slice(1),
+    });
     const worker = createWorker({ clock: () => TEST_NOW, applyChanges: onePerInvocation });
     await store().put("w-a.txt", article("Meldung A eines großen Stapels über den Bahnhof."), { metadata: { date: "2026-03-05T08:00:00Z" } });
     await store().put("w-b.txt", article("Meldung B eines großen Stapels über den Bahnhof."), { metadata: { date: "2026-03-05T09:00:00Z" } });
@@ -171,17 +178,18 @@ describe("POST /admin/changes: SNS subscription confirmation", () => {
     expect((await post(confirmation(genuine), bearer, unreachable)).status).toBe(502);
   });
 
-  it.each(["http://sns.eu-central-1.amazonaws.com/?Action=ConfirmSubscription", "https://127.0.0.1/admin", "https://sns.eu-central-1.amazonaws.com.evil.example/"])(
-    "never fetches another URL (%s)",
-    async (url) => {
-      const outbound = vi.fn(async () => new Response("ok"));
-      const worker = createWorker({ clock: () => TEST_NOW, fetch: outbound });
-      const response = await post(confirmation(url), bearer, worker);
-      expect(response.status).toBe(400);
-      expect(await response.text()).not.toContain(url);
-      expect(outbound).not.toHaveBeenCalled();
-    },
-  );
+  it.each([
+    "http://sns.eu-central-1.amazonaws.com/?Action=ConfirmSubscription",
+    "https://127.0.0.1/admin",
+    "https://sns.eu-central-1.amazonaws.com.evil.example/",
+  ])("never fetches another URL (%s)", async (url) => {
+    const outbound = vi.fn(async () => new Response("ok"));
+    const worker = createWorker({ clock: () => TEST_NOW, fetch: outbound });
+    const response = await post(confirmation(url), bearer, worker);
+    expect(response.status).toBe(400);
+    expect(await response.text()).not.toContain(url);
+    expect(outbound).not.toHaveBeenCalled();
+  });
 });
 
 describe("POST /admin/changes: unusable bodies", () => {
@@ -221,7 +229,12 @@ describe("POST /admin/changes: unusable bodies", () => {
   it("answers 503 without details when the store is down", async () => {
     const error = vi.spyOn(console, "error").mockImplementation(() => {});
     try {
-      const response = await call("/admin/changes", { method: "POST", headers: bearer, body: JSON.stringify({ keys: ["w-a.txt"] }) }, { ...env, S3_ENDPOINT: "http://127.0.0.1:9" }, newWorker());
+      const response = await call(
+        "/admin/changes",
+        { method: "POST", headers: bearer, body: JSON.stringify({ keys: ["w-a.txt"] }) },
+        { ...env, S3_ENDPOINT: "http://127.0.0.1:9" },
+        newWorker(),
+      );
       expect(response.status).toBe(503);
       expect(await response.text()).toBe("The article store is unavailable. Please try again shortly.\n");
     } finally {

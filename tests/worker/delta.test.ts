@@ -6,10 +6,10 @@
  */
 import { parseAtomFeed, parseRssFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
-import { loadStoreSettings, type Env } from "../../src/config";
+import { type Env, loadStoreSettings } from "../../src/config";
 import { createS3Store } from "../../src/store/s3";
 import { testEnv } from "../support/env";
-import { TEST_NOW, call, newWorker, type TestWorker } from "../support/worker";
+import { call, newWorker, TEST_NOW, type TestWorker } from "../support/worker";
 
 const TOKEN = "delta-admin-token";
 
@@ -29,7 +29,8 @@ async function setUp(files: Record<string, string>) {
   const s3 = createS3Store(settings.s3);
   for (const [name, body] of Object.entries(files)) await s3.put(`${settings.prefix}${name}`, body);
   const worker = newWorker();
-  const reindex = async () => expect((await call("/admin/reindex", { method: "POST", headers: { Authorization: `Bearer ${TOKEN}` } }, env, worker)).status).toBe(200);
+  const reindex = async () =>
+    expect((await call("/admin/reindex", { method: "POST", headers: { Authorization: `Bearer ${TOKEN}` } }, env, worker)).status).toBe(200);
   const put = (name: string, body: string) => s3.put(`${settings.prefix}${name}`, body);
   return { env, worker, reindex, put };
 }
@@ -47,52 +48,56 @@ async function etagOf(path: string, env: Env, worker: TestWorker): Promise<strin
 async function titles(path: string, response: Response): Promise<string[]> {
   const text = await response.text();
   if (path.endsWith("rss.xml")) return (parseRssFeed(text).items ?? []).map((item) => item.title ?? "");
-  if (path.endsWith("atom.xml")) return (parseAtomFeed(text).entries ?? []).map((entry) => String((entry.title as { value?: string } | undefined)?.value ?? entry.title ?? ""));
+  if (path.endsWith("atom.xml"))
+    return (parseAtomFeed(text).entries ?? []).map((entry) => String((entry.title as { value?: string } | undefined)?.value ?? entry.title ?? ""));
   return (JSON.parse(text) as { items: { title: string }[] }).items.map((item) => item.title);
 }
 
 describe("A-IM: feed (RFC 3229)", () => {
-  it.each(["/rss.xml", "/atom.xml", "/feed.json"])("%s: 226 with the added and the updated entries only, then 304, and the whole feed for an unknown tag", async (path) => {
-    const { env, worker, reindex, put } = await setUp({ "a.md": article("Alpha", "2026-11-01T08:00:00Z"), "b.md": article("Beta", "2026-11-02T08:00:00Z") });
-    const first = await etagOf(path, env, worker);
+  it.each(["/rss.xml", "/atom.xml", "/feed.json"])(
+    "%s: 226 with the added and the updated entries only, then 304, and the whole feed for an unknown tag",
+    async (path) => {
+      const { env, worker, reindex, put } = await setUp({ "a.md": article("Alpha", "2026-11-01T08:00:00Z"), "b.md": article("Beta", "2026-11-02T08:00:00Z") });
+      const first = await etagOf(path, env, worker);
 
-    await put("c.md", article("Gamma", "2026-11-03T08:00:00Z"));
-    // Backdated: older than every entry the client has, and still new to it.
-    await put("d.md", article("Delta", "2026-10-01T08:00:00Z"));
-    await reindex();
-    const added = await call(path, deltaRequest(first), env, worker);
-    expect(added.status).toBe(226);
-    expect(added.headers.get("IM")).toBe("feed");
-    expect(added.headers.get("Cache-Control")).toBe("private, no-cache");
-    expect(added.headers.get("Vary")?.split(/,\s*/)).toEqual(expect.arrayContaining(["Accept", "A-IM", "If-None-Match"]));
-    const second = added.headers.get("ETag") ?? "";
-    expect((await titles(path, added)).sort()).toEqual(["Delta", "Gamma"]);
-    // The 226 names the whole current document's tag: the client's next base.
-    expect(await etagOf(path, env, worker)).toBe(second);
+      await put("c.md", article("Gamma", "2026-11-03T08:00:00Z"));
+      // Backdated: older than every entry the client has, and still new to it.
+      await put("d.md", article("Delta", "2026-10-01T08:00:00Z"));
+      await reindex();
+      const added = await call(path, deltaRequest(first), env, worker);
+      expect(added.status).toBe(226);
+      expect(added.headers.get("IM")).toBe("feed");
+      expect(added.headers.get("Cache-Control")).toBe("private, no-cache");
+      expect(added.headers.get("Vary")?.split(/,\s*/)).toEqual(expect.arrayContaining(["Accept", "A-IM", "If-None-Match"]));
+      const second = added.headers.get("ETag") ?? "";
+      expect((await titles(path, added)).sort()).toEqual(["Delta", "Gamma"]);
+      // The 226 names the whole current document's tag: the client's next base.
+      expect(await etagOf(path, env, worker)).toBe(second);
 
-    await put("a.md", article("Alpha", "2026-11-01T08:00:00Z", "2026-11-20T08:00:00Z"));
-    await reindex();
-    const updated = await call(path, deltaRequest(second), env, worker);
-    expect(updated.status).toBe(226);
-    expect(await titles(path, updated)).toEqual(["Alpha"]);
-    // From the first version: everything added or updated since.
-    const sinceFirst = await call(path, deltaRequest(`W/${first}`), env, worker);
-    expect((await titles(path, sinceFirst)).sort()).toEqual(["Alpha", "Delta", "Gamma"]);
+      await put("a.md", article("Alpha", "2026-11-01T08:00:00Z", "2026-11-20T08:00:00Z"));
+      await reindex();
+      const updated = await call(path, deltaRequest(second), env, worker);
+      expect(updated.status).toBe(226);
+      expect(await titles(path, updated)).toEqual(["Alpha"]);
+      // From the first version: everything added or updated since.
+      const sinceFirst = await call(path, deltaRequest(`W/${first}`), env, worker);
+      expect((await titles(path, sinceFirst)).sort()).toEqual(["Alpha", "Delta", "Gamma"]);
 
-    const current = updated.headers.get("ETag") ?? "";
-    const notModified = await call(path, deltaRequest(current), env, worker);
-    expect(notModified.status).toBe(304);
+      const current = updated.headers.get("ETag") ?? "";
+      const notModified = await call(path, deltaRequest(current), env, worker);
+      expect(notModified.status).toBe(304);
 
-    const unknown = await call(path, deltaRequest('"no-such-version"'), env, worker);
-    expect(unknown.status).toBe(200);
-    expect(unknown.headers.get("IM")).toBeNull();
-    expect(await titles(path, unknown)).toHaveLength(4);
+      const unknown = await call(path, deltaRequest('"no-such-version"'), env, worker);
+      expect(unknown.status).toBe(200);
+      expect(unknown.headers.get("IM")).toBeNull();
+      expect(await titles(path, unknown)).toHaveLength(4);
 
-    // Without A-IM, an old tag is an ordinary miss: the whole document.
-    const plain = await call(path, { headers: { "If-None-Match": first } }, env, worker);
-    expect(plain.status).toBe(200);
-    expect(await titles(path, plain)).toHaveLength(4);
-  });
+      // Without A-IM, an old tag is an ordinary miss: the whole document.
+      const plain = await call(path, { headers: { "If-None-Match": first } }, env, worker);
+      expect(plain.status).toBe(200);
+      expect(await titles(path, plain)).toHaveLength(4);
+    },
+  );
 
   it("a shared cache never keeps the 226: the next plain request gets the whole document", async () => {
     const { env, worker, reindex, put } = await setUp({ "a.md": article("Alpha", "2026-11-01T08:00:00Z") });

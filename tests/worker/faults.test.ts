@@ -11,7 +11,7 @@
 import { describe, expect, it } from "vitest";
 import { BREAKER_POLICY } from "../../src/app/application";
 import type { FaultMode } from "../support/faults";
-import { SCENARIO_TOKEN, scenario, type Scenario } from "../support/scenario";
+import { SCENARIO_TOKEN, type Scenario, scenario } from "../support/scenario";
 import { runScheduled, timedCall } from "../support/worker";
 
 /** Requested before the fault: each has a last good copy. */

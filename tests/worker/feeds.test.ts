@@ -18,7 +18,16 @@ const hidden = samples.filter((sample) => !sample.visible);
 const expectedLink = (sample: (typeof samples)[number]) => sample.link ?? `${SITE}/articles/${encodeURIComponent(sample.id)}`;
 
 /** Text left behind by the scraper that must appear nowhere in any feed. */
-const JUNK = [/\[[^\]\n]{1,40}_\d+\]/, /Kommentar \(\d+\)/, /Comment \(\d+\)/, /Bình luận \(\d+\)/, /Commentaire \(\d+\)/, /KHANH MINH/, /THANH HẰNG/, /Quelle: https?:/];
+const JUNK = [
+  /\[[^\]\n]{1,40}_\d+\]/,
+  /Kommentar \(\d+\)/,
+  /Comment \(\d+\)/,
+  /Bình luận \(\d+\)/,
+  /Commentaire \(\d+\)/,
+  /KHANH MINH/,
+  /THANH HẰNG/,
+  /Quelle: https?:/,
+];
 
 async function feedText(path: string): Promise<string> {
   const response = await call(path, {}, env);
@@ -77,7 +86,10 @@ describe("Atom 1.0", () => {
     for (const sample of visible) {
       const entry = feed.entries?.find((candidate) => candidate.id === guid(sample.id));
       expect(entry, sample.file).toBeDefined();
-      expect(entry?.links?.filter((link) => link.rel === "alternate"), sample.file).toEqual([{ href: expectedLink(sample), rel: "alternate" }]);
+      expect(
+        entry?.links?.filter((link) => link.rel === "alternate"),
+        sample.file,
+      ).toEqual([{ href: expectedLink(sample), rel: "alternate" }]);
       expect(entry?.authors?.map((author) => author.name) ?? [], sample.file).toEqual(sample.authors);
       expect(entry?.content?.type).toBe("html");
       if (sample.language !== "en") expect(text).toContain(`<entry xml:lang="${sample.language}">`);
@@ -159,7 +171,9 @@ describe("lead images", () => {
     const json = parseJsonFeed(await feedText("/feed.json?limit=100"));
     for (const sample of withImage) {
       const entry = atom.entries?.find((candidate) => candidate.id === guid(sample.id));
-      expect(entry?.links?.filter((link) => link.rel === "enclosure")).toEqual([{ href: sample.image, rel: "enclosure", type: "image/jpeg", title: sample.imageAlt }]);
+      expect(entry?.links?.filter((link) => link.rel === "enclosure")).toEqual([
+        { href: sample.image, rel: "enclosure", type: "image/jpeg", title: sample.imageAlt },
+      ]);
       expect(json.items?.find((item) => item.id === guid(sample.id))?.image).toBe(sample.image);
     }
     const enclosures = (atom.entries ?? []).flatMap((entry) => entry.links?.filter((link) => link.rel === "enclosure") ?? []);

@@ -52,7 +52,13 @@ describe(`hostile articles (seed ${SEED})`, () => {
     const objects = generateObjects(SEED, HOSTILE, GOOD);
     await mapLimit(objects, 8, (object) => world.store.put(world.prefix + object.key, object.body));
     const run = await world.reindex();
-    if (run.status !== 200) throw new Error(`seed ${SEED}: the index run failed: ${world.lines.filter((line) => line.level !== "info").map((line) => line.raw).join("\n")}`);
+    if (run.status !== 200)
+      throw new Error(
+        `seed ${SEED}: the index run failed: ${world.lines
+          .filter((line) => line.level !== "info")
+          .map((line) => line.raw)
+          .join("\n")}`,
+      );
     const report = (await run.json()) as { listed: number; parsed: number; skipped: { key: string; reason: string }[] };
     expect(report.listed, `seed ${SEED}`).toBe(objects.filter((object) => isArticleKey(world.prefix + object.key, world.prefix)).length);
 

@@ -8,7 +8,8 @@ import { call, storeReads } from "../support/worker";
 
 const env = testEnv("samples", { SITE_URL: "https://http.example.com" });
 /** What Chromium sends when it navigates to a URL. */
-const BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7";
+const BROWSER_ACCEPT =
+  "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7";
 /** What feed readers and tools send (`undefined`: no Accept header at all). */
 const READER_ACCEPTS: Record<string, string | undefined> = {
   Miniflux: "application/xml, application/atom+xml, application/rss+xml, application/rdf+xml, application/feed+json, text/html, */*;q=0.9",
@@ -138,7 +139,10 @@ describe("feed responses", () => {
   it("answers a CORS preflight", async () => {
     const response = await call(
       "/feed.json",
-      { method: "OPTIONS", headers: { Origin: "https://partner.example.org", "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "If-None-Match" } },
+      {
+        method: "OPTIONS",
+        headers: { Origin: "https://partner.example.org", "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "If-None-Match" },
+      },
       env,
     );
     expect(response.status).toBe(204);

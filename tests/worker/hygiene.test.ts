@@ -59,13 +59,23 @@ describe("error bodies", () => {
 
 describe("security headers", () => {
   it("sends nosniff on every response, errors included", async () => {
-    for (const [path, init] of [["/rss.xml", {}], ["/", {}], ["/nothing", {}], ["/rss.xml", { method: "PUT" }], ["/style.css", {}]] as const) {
+    for (const [path, init] of [
+      ["/rss.xml", {}],
+      ["/", {}],
+      ["/nothing", {}],
+      ["/rss.xml", { method: "PUT" }],
+      ["/style.css", {}],
+    ] as const) {
       expect((await call(path, init, env)).headers.get("X-Content-Type-Options"), path).toBe("nosniff");
     }
   });
 
   it("gives HTML pages a Content-Security-Policy without script, a referrer policy and no framing", async () => {
-    for (const [path, init] of [["/", {}], ["/articles/000_6851536369dabcad", {}], ["/tags/energie/atom.xml", { headers: { Accept: HTML_ACCEPT } }]] as const) {
+    for (const [path, init] of [
+      ["/", {}],
+      ["/articles/000_6851536369dabcad", {}],
+      ["/tags/energie/atom.xml", { headers: { Accept: HTML_ACCEPT } }],
+    ] as const) {
       const response = await call(path, init, env);
       expect(response.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
       const csp = response.headers.get("Content-Security-Policy") ?? "";
@@ -154,7 +164,12 @@ describe("logs", () => {
         }),
       });
     const loud = { ...env, LOG_LEVEL: "info", SITE_URL: "https://log-failures.example.com" };
-    const expected = await call("/feed.json?limit=3", {}, loud, failing(new StoreError("get", "news/_index/head.json", { cause: new Error("connect ECONNREFUSED") })));
+    const expected = await call(
+      "/feed.json?limit=3",
+      {},
+      loud,
+      failing(new StoreError("get", "news/_index/head.json", { cause: new Error("connect ECONNREFUSED") })),
+    );
     expect(expected.status).toBe(503);
     const unexpected = await call("/feed.json?limit=3", {}, loud, failing(new TypeError("cannot read properties of undefined")));
     expect(unexpected.status).toBe(500);

@@ -11,17 +11,29 @@ import { createIndexReader } from "../../src/index/reader";
 import { indexKeys } from "../../src/index/schema";
 import { createS3Store } from "../../src/store/s3";
 import type { ArticleStore } from "../../src/store/store";
-import { BAD_OBJECTS, GOOD_ARTICLE } from "../support/fixtures";
 import { testEnv } from "../support/env";
+import { BAD_OBJECTS, GOOD_ARTICLE } from "../support/fixtures";
 
 /** Counts requests so the test can assert what a rebuild or a read costs. */
 function counting(store: ArticleStore) {
   const counts = { reads: 0, writes: 0 };
   const wrapped: ArticleStore = {
-    list: (prefix) => (counts.reads++, store.list(prefix)),
-    get: (key) => (counts.reads++, store.get(key)),
-    put: (key, body, options) => (counts.writes++, store.put(key, body, options)),
-    delete: (key) => (counts.writes++, store.delete(key)),
+    list: (prefix) => {
+      counts.reads++;
+      return store.list(prefix);
+    },
+    get: (key) => {
+      counts.reads++;
+      return store.get(key);
+    },
+    put: (key, body, options) => {
+      counts.writes++;
+      return store.put(key, body, options);
+    },
+    delete: (key) => {
+      counts.writes++;
+      return store.delete(key);
+    },
   };
   return { store: wrapped, counts };
 }
@@ -40,13 +52,20 @@ describe("index in workerd over S3", () => {
     const first = await rebuildIndex(store, options);
     expect(first.listed).toBe(2 + Object.keys(BAD_OBJECTS).length);
     expect(first.parsed).toBe(2);
-    expect(first.skipped.map((s) => s.key).sort()).toEqual(Object.keys(BAD_OBJECTS).map((n) => `${prefix}${n}`).sort());
+    expect(first.skipped.map((s) => s.key).sort()).toEqual(
+      Object.keys(BAD_OBJECTS)
+        .map((n) => `${prefix}${n}`)
+        .sort(),
+    );
     expect(first.reads).toBe(counts.reads);
 
     const again = await rebuildIndex(store, options);
     expect(again).toMatchObject({ reads: 2, writes: 0 });
 
-    await s3.put(`${prefix}zweiter.txt`, "---\ntitle: Zweiter Artikel, korrigiert\ndate: 2024-06-20T08:00:00Z\ntags: [Hafen]\n---\nEin zweiter Artikel über den Hafen.\n");
+    await s3.put(
+      `${prefix}zweiter.txt`,
+      "---\ntitle: Zweiter Artikel, korrigiert\ndate: 2024-06-20T08:00:00Z\ntags: [Hafen]\n---\nEin zweiter Artikel über den Hafen.\n",
+    );
     const edit = await rebuildIndex(store, options);
     expect(edit.parsed).toBe(1);
     expect(edit.writes).toBeLessThanOrEqual(8);

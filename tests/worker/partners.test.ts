@@ -6,13 +6,13 @@
  * the public feeds under PUBLIC_CONTENT=summary.
  */
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
-import { loadConfig, type Env } from "../../src/config";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
+import { type Env, loadConfig } from "../../src/config";
 import { partnerKeys } from "../../src/partners/storage";
 import { sha256Hex } from "../../src/partners/token";
 import { createS3Store } from "../../src/store/s3";
 import { testEnv } from "../support/env";
-import { TEST_NOW, call, newWorker, type TestWorker } from "../support/worker";
+import { call, newWorker, TEST_NOW, type TestWorker } from "../support/worker";
 
 const SITE = "https://partners.example.com";
 const KEYS = partnerKeys("");
@@ -33,9 +33,21 @@ const BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/
 
 /** Articles with dates relative to TEST_NOW (2026-12-01T12:00Z), languages, tags and sources of their own. */
 const ARTICLES: Record<string, string> = {
-  "a-hafen.md": article({ title: "Hafen meldet Rekordumschlag", date: "2026-12-01T11:50:00Z", lang: "de", tags: "[Wirtschaft]", source: "https://www.hafen.example.de/rekord" }),
+  "a-hafen.md": article({
+    title: "Hafen meldet Rekordumschlag",
+    date: "2026-12-01T11:50:00Z",
+    lang: "de",
+    tags: "[Wirtschaft]",
+    source: "https://www.hafen.example.de/rekord",
+  }),
   "b-stadion.md": article({ title: "Stadion wird saniert", date: "2026-12-01T09:00:00Z", lang: "de", tags: "[Sport]" }),
-  "c-port.md": article({ title: "Port traffic grows", date: "2026-11-20T08:00:00Z", lang: "en", tags: "[Wirtschaft]", source: "https://www.port.example.com/traffic" }),
+  "c-port.md": article({
+    title: "Port traffic grows",
+    date: "2026-11-20T08:00:00Z",
+    lang: "en",
+    tags: "[Wirtschaft]",
+    source: "https://www.port.example.com/traffic",
+  }),
   "d-chips.md": article({ title: "New chip plant opens", date: "2026-10-05T08:00:00Z", lang: "en", tags: "[Tech]" }),
 };
 
@@ -75,7 +87,9 @@ async function partnersYaml(overrides: Record<string, string | null> = {}): Prom
     requests_per_minute: 2`,
     ...overrides,
   };
-  return `# partner feeds of the test site\npartners:\n${Object.values(entries).filter((entry) => entry !== null).join("\n")}\n`;
+  return `# partner feeds of the test site\npartners:\n${Object.values(entries)
+    .filter((entry) => entry !== null)
+    .join("\n")}\n`;
 }
 
 function envWith(overrides: Partial<Env> = {}): Env {
@@ -102,7 +116,9 @@ beforeEach(async () => {
   consoleLines = [];
   spies = (["log", "warn", "error", "info", "debug"] as const).map((level) =>
     vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-      consoleLines.push(args.map((arg) => (arg instanceof Error ? `${arg.message} ${arg.stack ?? ""}` : typeof arg === "string" ? arg : JSON.stringify(arg))).join(" "));
+      consoleLines.push(
+        args.map((arg) => (arg instanceof Error ? `${arg.message} ${arg.stack ?? ""}` : typeof arg === "string" ? arg : JSON.stringify(arg))).join(" "),
+      );
     }),
   );
 });
@@ -207,7 +223,12 @@ describe("a partner with its token in an Authorization header", () => {
   });
 
   it("leaves the admin endpoint's bearer token alone", async () => {
-    const response = await call("/admin/reindex", { method: "POST", headers: { Authorization: `Bearer ${TOKENS.full}` } }, envWith({ ADMIN_TOKEN: "admin-token-of-the-test" }), isolate());
+    const response = await call(
+      "/admin/reindex",
+      { method: "POST", headers: { Authorization: `Bearer ${TOKENS.full}` } },
+      envWith({ ADMIN_TOKEN: "admin-token-of-the-test" }),
+      isolate(),
+    );
     expect(response.status).toBe(401);
   });
 });
@@ -251,7 +272,9 @@ describe("partner terms", () => {
     attribution: "${ATTRIBUTION}"`,
       }),
     );
-    const json = JSON.parse(await (await call(`/p/${TOKENS.full}/feed.json`, {}, envWith(), worker)).text()) as { items: { content_html: string; summary: string }[] };
+    const json = JSON.parse(await (await call(`/p/${TOKENS.full}/feed.json`, {}, envWith(), worker)).text()) as {
+      items: { content_html: string; summary: string }[];
+    };
     expect(json.items).toHaveLength(4);
     for (const item of json.items) {
       expect(item.content_html).toContain("Full text of");
@@ -416,7 +439,10 @@ describe("widgets (CORS)", () => {
     const worker = isolate();
     const preflight = await call(
       "/feed.json",
-      { method: "OPTIONS", headers: { Origin: "https://widget.example", "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization" } },
+      {
+        method: "OPTIONS",
+        headers: { Origin: "https://widget.example", "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization" },
+      },
       envWith(),
       worker,
     );

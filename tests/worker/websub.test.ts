@@ -5,9 +5,8 @@
  * content changed. A failing or hanging hub never fails the update.
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { inject } from "vitest";
-import { describe, expect, it } from "vitest";
-import { loadStoreSettings, type Env } from "../../src/config";
+import { describe, expect, inject, it } from "vitest";
+import { type Env, loadStoreSettings } from "../../src/config";
 import { sha256Hex } from "../../src/partners/token";
 import { createS3Store } from "../../src/store/s3";
 import { testEnv } from "../support/env";
@@ -33,7 +32,14 @@ function pingedUrls(ping: RecordedPing | undefined): string[] {
 
 /** An environment over a folder of its own in the websub bucket. */
 function websubEnv(hubs: string[], overrides: Partial<Env> = {}): Env {
-  return testEnv("websub", { S3_PREFIX: `websub-${crypto.randomUUID()}/`, SITE_URL: SITE, ADMIN_TOKEN: TOKEN, INDEX_TTL: "0", WEBSUB_HUBS: hubs.join(","), ...overrides });
+  return testEnv("websub", {
+    S3_PREFIX: `websub-${crypto.randomUUID()}/`,
+    SITE_URL: SITE,
+    ADMIN_TOKEN: TOKEN,
+    INDEX_TTL: "0",
+    WEBSUB_HUBS: hubs.join(","),
+    ...overrides,
+  });
 }
 
 function storeOf(env: Env) {
@@ -43,8 +49,10 @@ function storeOf(env: Env) {
 
 const reindex = (env: Env, worker: TestWorker) => call("/admin/reindex", { method: "POST", headers: { Authorization: `Bearer ${TOKEN}` } }, env, worker);
 
-const HAFEN = "---\ntitle: Der Hafen wächst\ndate: 2026-11-20T08:00:00Z\nlang: de\ntags: [Hafen]\nauthor: Maria Meier\nsource: https://www.zeitung.example/hafen\n---\nDer Hafen wächst wieder.\n";
-const BAHN = "---\ntitle: Die Bahn streikt\ndate: 2026-11-21T08:00:00Z\nlang: de\ntags: [Verkehr]\nauthor: Jan Roth\nsource: https://bahn.example/streik\n---\nDie Bahn streikt.\n";
+const HAFEN =
+  "---\ntitle: Der Hafen wächst\ndate: 2026-11-20T08:00:00Z\nlang: de\ntags: [Hafen]\nauthor: Maria Meier\nsource: https://www.zeitung.example/hafen\n---\nDer Hafen wächst wieder.\n";
+const BAHN =
+  "---\ntitle: Die Bahn streikt\ndate: 2026-11-21T08:00:00Z\nlang: de\ntags: [Verkehr]\nauthor: Jan Roth\nsource: https://bahn.example/streik\n---\nDie Bahn streikt.\n";
 
 const formats = (path: string) => ["rss.xml", "atom.xml", "feed.json"].map((file) => `${SITE}${path}${file}`);
 
@@ -131,7 +139,11 @@ describe("an index change pings the hubs", () => {
     await s3.put(`${prefix}bahn.md`, BAHN);
     const response = await call(
       "/admin/changes",
-      { method: "POST", headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" }, body: JSON.stringify({ keys: [`${prefix}bahn.md`] }) },
+      {
+        method: "POST",
+        headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ keys: [`${prefix}bahn.md`] }),
+      },
       env,
       worker,
     );
@@ -170,7 +182,10 @@ describe("an index change pings the hubs", () => {
     const { s3, prefix } = storeOf(env);
     await s3.put(`${prefix}hafen.md`, HAFEN);
     const token = "nK7wq3X0aZ1c9Vb2LmTtUe8RyPq4Hs6JdFgKo0WiQxE";
-    await s3.put(`${prefix}_partners.yaml`, `partners:\n  - id: kurier\n    name: Kurier\n    token_sha256: ${await sha256Hex(token)}\n    content: full\n    delay_minutes: 0\n`);
+    await s3.put(
+      `${prefix}_partners.yaml`,
+      `partners:\n  - id: kurier\n    name: Kurier\n    token_sha256: ${await sha256Hex(token)}\n    content: full\n    delay_minutes: 0\n`,
+    );
     const viaPath = await call(`/p/${token}/atom.xml`, {}, env, worker);
     expect(viaPath.status).toBe(200);
     expect(viaPath.headers.get("Link")).toBeNull();

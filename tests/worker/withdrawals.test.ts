@@ -4,13 +4,12 @@
  * TOMBSTONE_DAYS (main feed and the topic feeds it was in), its page answers
  * 410 Gone, and the change reaches hubs and deltas like any other.
  */
-import { inject } from "vitest";
-import { describe, expect, it } from "vitest";
-import { loadStoreSettings, type Env } from "../../src/config";
+import { describe, expect, inject, it } from "vitest";
+import { type Env, loadStoreSettings } from "../../src/config";
 import { createS3Store } from "../../src/store/s3";
 import { testEnv } from "../support/env";
 import type { RecordedPing } from "../support/fixtures";
-import { TEST_NOW, call, newWorker } from "../support/worker";
+import { call, newWorker, TEST_NOW } from "../support/worker";
 
 const TOKEN = "withdrawal-admin-token";
 const NS = 'xmlns:at="http://purl.org/atompub/tombstones/1.0"';
@@ -38,7 +37,8 @@ async function setUp(label: string, overrides: Partial<Env> = {}) {
   await s3.put(key("alpha.md"), article("Alpha", "2026-11-01T08:00:00Z", "Hafen, Stadt"));
   await s3.put(key("beta.md"), article("Beta", "2026-11-02T08:00:00Z", "Verkehr"));
   await s3.put(key("gamma.md"), article("Gamma", "2026-11-03T08:00:00Z", "Hafen"));
-  const reindex = async () => expect((await call("/admin/reindex", { method: "POST", headers: { Authorization: `Bearer ${TOKEN}` } }, env, worker)).status).toBe(200);
+  const reindex = async () =>
+    expect((await call("/admin/reindex", { method: "POST", headers: { Authorization: `Bearer ${TOKEN}` } }, env, worker)).status).toBe(200);
   await reindex();
   const get = (path: string, init: RequestInit = {}) => call(path, init, env, worker);
   const guid = (id: string) => `tag:${new URL(site).hostname},2024:${id}`;
@@ -63,7 +63,7 @@ describe("an article deleted from the bucket", () => {
       const atom = await (await t.get(path)).text();
       expect(atom).toContain(NS);
       expect(atom).toContain(tombstone);
-      expect(atom).not.toContain("<title type=\"text\">Alpha");
+      expect(atom).not.toContain('<title type="text">Alpha');
     }
     // A topic it was not in, and an archive, carry none (and do not declare the namespace).
     for (const path of ["/tags/verkehr/atom.xml", "/archive/2026-11/atom.xml"]) {
@@ -125,14 +125,16 @@ describe("front matter", () => {
     const before = (await t.get("/feed.json")).headers.get("ETag") ?? "";
     await t.s3.put(
       t.key("alpha.md"),
-      "---\ntitle: Alpha\ndate: 2026-11-01T08:00:00Z\nlang: de\ntags: [Hafen, Stadt]\nwithdrawn: true\nwithdrawn_reason: \"Gerichtliche Verfügung & Widerruf\"\n---\nText von Alpha.\n",
+      '---\ntitle: Alpha\ndate: 2026-11-01T08:00:00Z\nlang: de\ntags: [Hafen, Stadt]\nwithdrawn: true\nwithdrawn_reason: "Gerichtliche Verfügung & Widerruf"\n---\nText von Alpha.\n',
     );
     await t.reindex();
     expect(await (await t.get("/rss.xml")).text()).not.toContain("Alpha");
     const json = (await (await t.get("/feed.json")).json()) as { items: { title: string }[] };
     expect(json.items.map((item) => item.title)).toEqual(["Gamma", "Beta"]);
     const atom = await (await t.get("/tags/hafen/atom.xml")).text();
-    expect(atom).toContain(`<at:deleted-entry ref="${t.guid("alpha")}" when="${TEST_NOW.toISOString()}"><at:comment>Gerichtliche Verfügung &#x26; Widerruf</at:comment></at:deleted-entry>`);
+    expect(atom).toContain(
+      `<at:deleted-entry ref="${t.guid("alpha")}" when="${TEST_NOW.toISOString()}"><at:comment>Gerichtliche Verfügung &#x26; Widerruf</at:comment></at:deleted-entry>`,
+    );
     const page = await t.get("/articles/alpha");
     expect(page.status).toBe(410);
     const html = await page.text();
@@ -156,7 +158,9 @@ describe("front matter", () => {
     const beta = json.items.find((item) => item.title === "Beta");
     expect(beta?.id).toBe(t.guid("beta"));
     expect(beta?.date_modified).toBe("2026-11-25T09:00:00.000Z");
-    expect(beta?.content_html).toMatch(/^<p class="correction"><strong>Korrektur \(2026-11-25\):<\/strong> Der Streik beginnt am Montag, nicht am Sonntag\.<\/p>/);
+    expect(beta?.content_html).toMatch(
+      /^<p class="correction"><strong>Korrektur \(2026-11-25\):<\/strong> Der Streik beginnt am Montag, nicht am Sonntag\.<\/p>/,
+    );
     const delta = await t.get("/atom.xml", { headers: { "A-IM": "feed", "If-None-Match": before } });
     expect(delta.status).toBe(226);
     const body = await delta.text();

@@ -40,10 +40,7 @@ export function cleanupAll(): Promise<void> {
       const task = tasks.pop();
       let timer: NodeJS.Timeout | undefined;
       try {
-        await Promise.race([
-          Promise.resolve().then(task),
-          new Promise<void>((done) => (timer = setTimeout(done, TASK_TIMEOUT_MS))),
-        ]);
+        await Promise.race([Promise.resolve().then(task), new Promise<void>((done) => (timer = setTimeout(done, TASK_TIMEOUT_MS)))]);
       } catch (error) {
         console.error(`cleanup: ${error instanceof Error ? error.message : String(error)}`);
       } finally {
@@ -62,7 +59,10 @@ export function cleanupAll(): Promise<void> {
  */
 export function cleanupOnSignals(): void {
   let stopping = false;
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const) {
     process.on(signal, () => {
       if (stopping) return;
       stopping = true;

@@ -3,7 +3,7 @@
  * samples and a closed-loop throughput run. Every loop is bounded both in
  * requests and in time, so a slow or stuck Worker cannot hang the benchmark.
  */
-import { summarise, type Summary } from "./stats";
+import { type Summary, summarise } from "./stats";
 
 /** One timed response. */
 export interface Sample {

@@ -3,7 +3,7 @@
  * Worker's resident memory over time, and the CPU the load generator itself
  * used (figures from a generator that starves the server mean little).
  */
-import { readFile, readdir } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ; 100 on every Linux we run on). */
 const TICKS_PER_SECOND = 100;

@@ -7,7 +7,7 @@ import { Feed } from "feed";
 import type { Article } from "../../../src/article/model";
 import { parseArticle } from "../../../src/article/parse";
 import { itemGuid } from "../../../src/feed/guid";
-import { renderFeed, type FeedDescriptor, type FeedFormat, type FeedItem } from "../../../src/feed/render";
+import { type FeedDescriptor, type FeedFormat, type FeedItem, renderFeed } from "../../../src/feed/render";
 import { makeArticle, prng } from "../synthetic-articles";
 import { summarise } from "./stats";
 

@@ -114,7 +114,10 @@ export function renderReport(result: BenchResult): string {
     row("article bytes", (size) => int(size.articleBytes)),
     row("index build, articles/s", (size) => int(size.articles / (size.indexBuild.ms / 1000))),
     row("index build, ms (reads / writes)", (size) => `${int(size.indexBuild.ms)} (${int(size.indexBuild.reads)} / ${int(size.indexBuild.writes)})`),
-    row("index rebuild, nothing changed, ms (reads / writes)", (size) => `${int(size.indexNoChange.ms)} (${size.indexNoChange.reads} / ${size.indexNoChange.writes})`),
+    row(
+      "index rebuild, nothing changed, ms (reads / writes)",
+      (size) => `${int(size.indexNoChange.ms)} (${size.indexNoChange.reads} / ${size.indexNoChange.writes})`,
+    ),
     row("RSS document, bytes", (size) => int(size.feedBytes)),
     row("uncached feed (no edge cache, INDEX_TTL=0)", (size) => latency(size.uncached)),
     row("store reads per uncached request", (size) =>
@@ -133,7 +136,9 @@ export function renderReport(result: BenchResult): string {
     "",
     "| format | renderFeed (project) | bare `feed` library | ratio |",
     "|---|---:|---:|---:|",
-    ...result.render.map((timing) => `| ${timing.format} | ${fmt(timing.projectMs, 2)} | ${fmt(timing.libraryMs, 2)} | ${fmt(timing.projectMs / timing.libraryMs, 2)}x |`),
+    ...result.render.map(
+      (timing) => `| ${timing.format} | ${fmt(timing.projectMs, 2)} | ${fmt(timing.libraryMs, 2)} | ${fmt(timing.projectMs / timing.libraryMs, 2)}x |`,
+    ),
     "",
     `Bundle: ${int(result.bundle.bytes)} bytes minified, ${fmt(result.bundle.gzipBytes / 1000)} KB gzip (level 9).`,
     "",

@@ -3,8 +3,9 @@
  * Dates are spread evenly over four years, so the index has some fifty month
  * archives whatever the count, and all of them lie in the past (visible).
  */
-import type { ArticleStore } from "../../../src/store/store";
+
 import { mapLimit } from "../../../src/store/concurrency";
+import type { ArticleStore } from "../../../src/store/store";
 import { makeArticle, prng } from "../synthetic-articles";
 
 /** The span the articles' publication dates cover. */

@@ -109,11 +109,7 @@ export async function startBundledWorker(options: {
 }
 
 /** Runs a Worker given as module source text (small baselines written inline). */
-export async function startScriptWorker(options: {
-  script: string;
-  bindings: Record<string, string>;
-  compatibility: Compatibility;
-}): Promise<RunningWorker> {
+export async function startScriptWorker(options: { script: string; bindings: Record<string, string>; compatibility: Compatibility }): Promise<RunningWorker> {
   const port = await freePort();
   const mf = createMiniflare({
     modules: true,

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { Application, MAX_EDGE_PURGES } from "../../../src/app/application";
 import { purgeKeys } from "../../../src/app/cache-keys";
 import { loadStoreSettings } from "../../../src/config";
-import type { ChangeReport, applyChanges } from "../../../src/index/changes";
+import type { applyChanges, ChangeReport } from "../../../src/index/changes";
 import type { ArticleStore } from "../../../src/store/store";
 import type { FeedScope } from "../../../src/urls";
 import { MemoryStore } from "../index/memory-store";
@@ -17,12 +17,23 @@ const NOW = new Date("2026-06-01T12:00:00Z");
 const settings = loadStoreSettings({ S3_BUCKET: "articles", S3_ACCESS_KEY_ID: "key", S3_SECRET_ACCESS_KEY: "secret", S3_PREFIX: "news/" });
 const SITE = "https://news.example.com";
 
-const report = (keys: readonly string[], changedScopes: FeedScope[] = [{ kind: "main" }]): ChangeReport => ({ applied: [...keys], remaining: [], changedScopes, reads: 1, writes: 1 });
+const report = (keys: readonly string[], changedScopes: FeedScope[] = [{ kind: "main" }]): ChangeReport => ({
+  applied: [...keys],
+  remaining: [],
+  changedScopes,
+  reads: 1,
+  writes: 1,
+});
 
 /** A Cache that records what is deleted. */
 function recordingCache(): { cache: Cache; deleted: string[] } {
   const deleted: string[] = [];
-  const cache = { delete: async (request: Request) => (deleted.push(request.url), true) } as unknown as Cache;
+  const cache = {
+    delete: async (request: Request) => {
+      deleted.push(request.url);
+      return true;
+    },
+  } as unknown as Cache;
   return { cache, deleted };
 }
 
@@ -72,7 +83,10 @@ describe("Application.applyChanges", () => {
     const app = new Application({
       clock: () => NOW,
       edgeCache: null,
-      applyChanges: async (_store, keys) => ((callsWhenApplied = memory.calls.length), report(keys)),
+      applyChanges: async (_store, keys) => {
+        callsWhenApplied = memory.calls.length;
+        return report(keys);
+      },
     });
     const rebuilding = app.rebuild(settings, store);
     const applying = app.applyChanges(settings, memory, ["news/a.txt"]);
@@ -102,7 +116,14 @@ describe("Application.applyChanges", () => {
 
   it("hands only article keys to the index, once each, and reports the others as ignored", async () => {
     const seen: string[][] = [];
-    const app = new Application({ clock: () => NOW, edgeCache: null, applyChanges: async (_store, keys, options) => (seen.push([...keys, options.articlePrefix]), report(keys)) });
+    const app = new Application({
+      clock: () => NOW,
+      edgeCache: null,
+      applyChanges: async (_store, keys, options) => {
+        seen.push([...keys, options.articlePrefix]);
+        return report(keys);
+      },
+    });
     const result = await app.applyChanges(settings, new MemoryStore(), ["news/a.txt", "news/_index/head.json", "other/b.txt", "news/logo.png", "news/a.txt"]);
     expect(seen).toEqual([["news/a.txt", "news/"]]);
     expect(result.ignored).toEqual(["news/_index/head.json", "other/b.txt", "news/logo.png"]);
@@ -120,7 +141,16 @@ describe("Application.applyChanges", () => {
     expect(app.documents.get("some document", NOW.getTime())).toBeDefined();
     await app.applyChanges(settings, new MemoryStore(), ["news/a.txt"], SITE);
     expect(app.documents.get("some document", NOW.getTime())).toBeUndefined();
-    const expected = ["/", "/opml.xml", "/rss.xml", "/atom.xml", "/feed.json", "/tags/energie/rss.xml", "/tags/energie/atom.xml", "/tags/energie/feed.json"].flatMap((path) => purgeKeys(SITE + path));
+    const expected = [
+      "/",
+      "/opml.xml",
+      "/rss.xml",
+      "/atom.xml",
+      "/feed.json",
+      "/tags/energie/rss.xml",
+      "/tags/energie/atom.xml",
+      "/tags/energie/feed.json",
+    ].flatMap((path) => purgeKeys(SITE + path));
     expect(deleted.sort()).toEqual(expected.sort());
   });
 

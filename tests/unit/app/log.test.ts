@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLogger, failureFields, redact, type LogLevel } from "../../../src/app/log";
+import { createLogger, failureFields, type LogLevel, redact } from "../../../src/app/log";
 import { StoreError } from "../../../src/store/store";
 
 function capture(level?: LogLevel) {
@@ -26,7 +26,7 @@ describe("createLogger", () => {
       other: "Bearer anything-else",
     });
     const line = lines[0]?.line ?? "";
-    for (const leak of ["se\\\"cret", "tok-4711", "AKIA123", "deadbeef", "anything-else"]) expect(line).not.toContain(leak);
+    for (const leak of ['se\\"cret', "tok-4711", "AKIA123", "deadbeef", "anything-else"]) expect(line).not.toContain(leak);
     expect(JSON.parse(line)).toMatchObject({ message: "failed with [redacted]" });
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { publishToHubs, publishedFeedUrls } from "../../../src/app/websub";
-import { startHubStub, type HubStub, type RecordedPing } from "../../support/hub-stub";
+import { publishedFeedUrls, publishToHubs } from "../../../src/app/websub";
+import { type HubStub, type RecordedPing, startHubStub } from "../../support/hub-stub";
 
 let hub: HubStub;
 beforeAll(async () => {
@@ -63,7 +63,13 @@ describe("publishToHubs", () => {
 
   it("gives up on a hanging hub after the timeout without holding up the others", async () => {
     const logged: string[] = [];
-    const report = await publishToHubs({ ...quick, timeoutMs: 300, hubs: [`${hub.endpoint}/hang/e`, `${hub.endpoint}/ok/f`], urls, log: (line) => logged.push(line) });
+    const report = await publishToHubs({
+      ...quick,
+      timeoutMs: 300,
+      hubs: [`${hub.endpoint}/hang/e`, `${hub.endpoint}/ok/f`],
+      urls,
+      log: (line) => logged.push(line),
+    });
     expect(report.delivered.map((entry) => entry.hub)).toEqual([`${hub.endpoint}/ok/f`]);
     expect(report.dropped).toEqual([{ hub: `${hub.endpoint}/hang/e`, urls: 2, attempts: 3, reason: "no answer within 300 ms" }]);
     expect(logged).toEqual([`websub: publish ping to ${hub.endpoint}/hang/e for 2 feed URL(s) dropped after 3 attempt(s): no answer within 300 ms`]);

@@ -13,7 +13,10 @@ const DIR = fileURLToPath(new URL("../../../articles/", import.meta.url));
 const LAST_MODIFIED = new Date("2024-06-19T08:00:00Z");
 const NOW = new Date("2026-12-01T00:00:00Z");
 
-const files = readdirSync(DIR).filter((f) => f.endsWith(".txt") || f.endsWith(".md")).filter((f) => f !== "README.md").sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith(".txt") || f.endsWith(".md"))
+  .filter((f) => f !== "README.md")
+  .sort();
 
 describe("articles/", () => {
   it("has an expectation for every sample file and a file for every expectation", () => {
@@ -30,10 +33,7 @@ describe("articles/", () => {
     it(`parses ${file} as expected`, () => {
       const expected = EXPECTED[file];
       if (expected === undefined) throw new Error(`no expectation for ${file}`);
-      const result = parseArticle(
-        { key: `articles/${file}`, body: readFileSync(`${DIR}${file}`), lastModified: LAST_MODIFIED },
-        { defaultLanguage: "en" },
-      );
+      const result = parseArticle({ key: `articles/${file}`, body: readFileSync(`${DIR}${file}`), lastModified: LAST_MODIFIED }, { defaultLanguage: "en" });
       if (!result.ok) throw new Error(`${file} was skipped: ${result.reason}`);
       const a: Article = result.article;
 

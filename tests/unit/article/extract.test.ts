@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deriveSummary, deriveTitle, firstSentence, parseSignature, parseSourceUrl, titleCase, TITLE_MAX } from "../../../src/article/extract";
+import { deriveSummary, deriveTitle, firstSentence, parseSignature, parseSourceUrl, TITLE_MAX, titleCase } from "../../../src/article/extract";
 
 describe("parseSignature", () => {
   it("turns KHANH MINH into the author Khanh Minh", () => {

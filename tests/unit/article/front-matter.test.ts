@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MAX_FRONT_MATTER_BYTES, splitFrontMatter } from "../../../src/article/front-matter";
 import type { FrontMatter, FrontMatterSplit } from "../../../src/article/front-matter";
+import { MAX_FRONT_MATTER_BYTES, splitFrontMatter } from "../../../src/article/front-matter";
 
 type Read = Extract<FrontMatterSplit, { ok: true }>;
 

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { parseArticle } from "../../../src/article/parse";
 import { generateObjects } from "../../support/hostile-articles";
-import { TEST_SEED, replayCommand } from "../../support/seed";
+import { replayCommand, TEST_SEED } from "../../support/seed";
 
 const SEED = TEST_SEED;
 const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { Article } from "../../../src/article/model";
-import { idFromKey, isVisible, parseArticle } from "../../../src/article/parse";
 import type { ParseResult, RawArticle } from "../../../src/article/parse";
+import { idFromKey, isVisible, parseArticle } from "../../../src/article/parse";
 
 const SEED_PATH = fileURLToPath(new URL("../../../articles/000_6851536369dabcad.txt", import.meta.url));
 const MODIFIED = new Date("2024-06-19T10:00:00Z");
@@ -38,9 +38,11 @@ describe("the seed article", () => {
   });
   it("has five body paragraphs and the attribution paragraph", () => {
     expect(article.contentHtml.match(/<p>/g)).toHaveLength(5);
-    expect(article.contentHtml.endsWith(
-      '<p class="source">Quelle: <a href="https://www.sggp.org.vn/nga-va-trieu-tien-hop-tac-vuot-qua-cam-van-post745114.html">sggp.org.vn</a></p>',
-    )).toBe(true);
+    expect(
+      article.contentHtml.endsWith(
+        '<p class="source">Quelle: <a href="https://www.sggp.org.vn/nga-va-trieu-tien-hop-tac-vuot-qua-cam-van-post745114.html">sggp.org.vn</a></p>',
+      ),
+    ).toBe(true);
   });
   it("has no trailer boilerplate or signature in content or summary", () => {
     for (const text of [article.contentHtml, article.summary]) {

@@ -6,8 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { hasPlaceholder, removePlaceholders } from "../../../src/article/clean";
 import type { Article } from "../../../src/article/model";
-import { parseArticle } from "../../../src/article/parse";
 import type { ParseResult } from "../../../src/article/parse";
+import { parseArticle } from "../../../src/article/parse";
 import { hasTag } from "../../../src/text/markup";
 
 const MODIFIED = new Date("2024-06-19T10:00:00Z");
@@ -143,10 +143,21 @@ describe("front matter as real YAML and TOML", () => {
 
   it("skips an alias bomb and a 1 MB front matter with a reason", () => {
     const bomb = ["a: &a [x,x,x,x,x,x,x,x,x]"];
-    for (const [prev, name] of [["a", "b"], ["b", "c"], ["c", "d"], ["d", "e"], ["e", "f"], ["f", "g"], ["g", "h"]]) {
+    for (const [prev, name] of [
+      ["a", "b"],
+      ["b", "c"],
+      ["c", "d"],
+      ["d", "e"],
+      ["e", "f"],
+      ["f", "g"],
+      ["g", "h"],
+    ]) {
       bomb.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(",")}]`);
     }
-    expect(parse(`---\n${bomb.join("\n")}\n---\nText.`)).toMatchObject({ ok: false, reason: expect.stringMatching(/^front matter is not valid YAML: .*resource exhaustion/) });
+    expect(parse(`---\n${bomb.join("\n")}\n---\nText.`)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^front matter is not valid YAML: .*resource exhaustion/),
+    });
     expect(parse(`---\nsummary: ${"a".repeat(1024 * 1024)}\n---\nText.`)).toMatchObject({ ok: false, reason: "front matter is larger than 64 KiB" });
   });
 });
@@ -170,13 +181,9 @@ describe("image, withdrawal and correction", () => {
   });
 
   it("opens the content with a dated correction note in the article's language and moves updated to its date", () => {
-    const { article } = ok(
-      "---\ndate: 2024-06-19T08:00:00Z\ncorrection: Der Name war falsch geschrieben.\ncorrection_date: 2024-06-20T09:30:00Z\n---\nText.",
-    );
+    const { article } = ok("---\ndate: 2024-06-19T08:00:00Z\ncorrection: Der Name war falsch geschrieben.\ncorrection_date: 2024-06-20T09:30:00Z\n---\nText.");
     expect(article.correction).toEqual({ text: "Der Name war falsch geschrieben.", date: "2024-06-20T09:30:00.000Z" });
-    expect(article.contentHtml).toBe(
-      '<p class="correction"><strong>Korrektur (2024-06-20):</strong> Der Name war falsch geschrieben.</p>\n<p>Text.</p>',
-    );
+    expect(article.contentHtml).toBe('<p class="correction"><strong>Korrektur (2024-06-20):</strong> Der Name war falsch geschrieben.</p>\n<p>Text.</p>');
     expect(article.updated).toBe("2024-06-20T09:30:00.000Z");
   });
 

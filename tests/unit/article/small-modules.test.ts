@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { attributionHtml, correctionHtml, paragraphsToHtml } from "../../../src/article/html";
-import { attributionLabel, correctionLabel, LanguageVotes, LANGUAGES } from "../../../src/article/languages";
-import { escapeHtml } from "../../../src/text/xml";
+import { attributionLabel, correctionLabel, LANGUAGES, LanguageVotes } from "../../../src/article/languages";
 import { slugify } from "../../../src/article/slug";
+import { escapeHtml } from "../../../src/text/xml";
 
 describe("slugify", () => {
   it("turns Thanh Hằng into thanh-hang", () => {

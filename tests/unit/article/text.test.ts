@@ -14,7 +14,15 @@ describe("decodeBody", () => {
   });
   it("reads a stray byte in otherwise valid UTF-8 text as Windows-1252", () => {
     const bytes = new TextEncoder().encode("Die Kämmerin verwies auf die Zinsen – und „die Tarife“.");
-    const latin1 = Uint8Array.from([...new TextEncoder().encode("Die K"), 0xe4, ...new TextEncoder().encode("mmerin verwies auf die Zinsen "), 0x96, 0x20, 0x84, 0x41]);
+    const latin1 = Uint8Array.from([
+      ...new TextEncoder().encode("Die K"),
+      0xe4,
+      ...new TextEncoder().encode("mmerin verwies auf die Zinsen "),
+      0x96,
+      0x20,
+      0x84,
+      0x41,
+    ]);
     expect(decodeBody(bytes)).toBe("Die Kämmerin verwies auf die Zinsen – und „die Tarife“.");
     expect(decodeBody(latin1)).toBe("Die Kämmerin verwies auf die Zinsen – „A");
   });

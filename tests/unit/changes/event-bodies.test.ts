@@ -74,7 +74,12 @@ describe("parseChangeRequest", () => {
   });
 
   it("unwraps an SNS notification whose Message is the S3 notification", () => {
-    const body = { Type: "Notification", MessageId: "m-1", TopicArn: "arn:aws:sns:eu-central-1:123456789012:articles", Message: JSON.stringify({ Records: [record("ObjectCreated:Put", "news/a+b.txt")] }) };
+    const body = {
+      Type: "Notification",
+      MessageId: "m-1",
+      TopicArn: "arn:aws:sns:eu-central-1:123456789012:articles",
+      Message: JSON.stringify({ Records: [record("ObjectCreated:Put", "news/a+b.txt")] }),
+    };
     expect(parseChangeRequest(body)).toEqual({ kind: "keys", keys: ["news/a b.txt"], ignoredEvents: 0 });
   });
 
@@ -87,7 +92,10 @@ describe("parseChangeRequest", () => {
 
   it("passes on an SNS subscription confirmation with a genuine SubscribeURL", () => {
     const url = "https://sns.eu-central-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:eu-central-1:123456789012:articles&Token=2336412f37";
-    expect(parseChangeRequest({ Type: "SubscriptionConfirmation", SubscribeURL: url, Token: "2336412f37" })).toEqual({ kind: "subscription", subscribeUrl: url });
+    expect(parseChangeRequest({ Type: "SubscriptionConfirmation", SubscribeURL: url, Token: "2336412f37" })).toEqual({
+      kind: "subscription",
+      subscribeUrl: url,
+    });
   });
 
   it.each([
@@ -100,11 +108,19 @@ describe("parseChangeRequest", () => {
     ["Records that are not a list", { Records: {} }, '"Records" must be a list of S3 event records.'],
     ["a record without eventName", { Records: [{ s3: { object: { key: "a.txt" } } }] }, "Every S3 event record needs an eventName."],
     ["a record without a key", { Records: [{ eventName: "ObjectCreated:Put", s3: {} }] }, "Every S3 event record needs s3.object.key."],
-    ["a key with a broken escape", { Records: [{ eventName: "ObjectCreated:Put", s3: { object: { key: "a%E0%A4%A.txt" } } }] }, "An S3 event record's object key is not URL-encoded."],
+    [
+      "a key with a broken escape",
+      { Records: [{ eventName: "ObjectCreated:Put", s3: { object: { key: "a%E0%A4%A.txt" } } }] },
+      "An S3 event record's object key is not URL-encoded.",
+    ],
     ["an SNS message that is not JSON", { Type: "Notification", Message: "<xml/>" }, "The SNS notification's Message is not JSON."],
     ["an SNS message without records", { Type: "Notification", Message: "{}" }, "The SNS notification's Message holds no S3 event records."],
     ["an unknown SNS type", { Type: "Advertisement" }, "The SNS message type is not one this endpoint accepts."],
-    ["a confirmation pointing elsewhere", { Type: "SubscriptionConfirmation", SubscribeURL: "https://evil.example.com/" }, "The SubscribeURL is not an https URL on sns.<region>.amazonaws.com."],
+    [
+      "a confirmation pointing elsewhere",
+      { Type: "SubscriptionConfirmation", SubscribeURL: "https://evil.example.com/" },
+      "The SubscribeURL is not an https URL on sns.<region>.amazonaws.com.",
+    ],
   ])("refuses %s with a message that does not echo the input", (_, body, message) => {
     expect(() => parseChangeRequest(body)).toThrow(new ChangeRequestError(message));
   });

@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  authorFields,
-  cdata,
-  patchAtom,
-  patchRss,
-  TextSlots,
-  type PatchContext,
-} from "../../../src/feed/feed-library-fixes";
+import { authorFields, cdata, type PatchContext, patchAtom, patchRss, TextSlots } from "../../../src/feed/feed-library-fixes";
 import { escapeXml, stripXmlForbidden } from "../../../src/text/xml";
 
 /** Reads the text of CDATA sections back as an XML parser would. */
@@ -47,9 +40,7 @@ describe("TextSlots", () => {
     const text = slots.text("A & <b>]]>");
     const html = slots.html("<p>]]></p>");
     const skeleton = `<t><![CDATA[${text}]]></t><u>${text}</u><c><![CDATA[${html}]]></c>`;
-    expect(slots.restore(skeleton)).toBe(
-      "<t>A &#x26; &#x3C;b&gt;]]&gt;</t><u>A &#x26; &#x3C;b&gt;]]&gt;</u><c><![CDATA[<p>]]]]><![CDATA[></p>]]></c>",
-    );
+    expect(slots.restore(skeleton)).toBe("<t>A &#x26; &#x3C;b&gt;]]&gt;</t><u>A &#x26; &#x3C;b&gt;]]&gt;</u><c><![CDATA[<p>]]]]><![CDATA[></p>]]></c>");
   });
 
   it("never confuses article text with a token", () => {

@@ -20,9 +20,7 @@ describe("itemGuid", () => {
 
   it("percent-encodes what a specific part may not hold, as UTF-8", () => {
     expect(itemGuid("news.example.com", "002 tricky/ä")).toBe("tag:news.example.com,2024:002%20tricky/%C3%A4");
-    expect(itemGuid("news.example.com", 'a#b"c<d>e[f]g\\h^i`j{k|l}m')).toBe(
-      "tag:news.example.com,2024:a%23b%22c%3Cd%3Ee%5Bf%5Dg%5Ch%5Ei%60j%7Bk%7Cl%7Dm",
-    );
+    expect(itemGuid("news.example.com", 'a#b"c<d>e[f]g\\h^i`j{k|l}m')).toBe("tag:news.example.com,2024:a%23b%22c%3Cd%3Ee%5Bf%5Dg%5Ch%5Ei%60j%7Bk%7Cl%7Dm");
     expect(itemGuid("news.example.com", "tiếng-việt")).toBe("tag:news.example.com,2024:ti%E1%BA%BFng-vi%E1%BB%87t");
   });
 

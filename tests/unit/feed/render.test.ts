@@ -1,9 +1,9 @@
-import { escapeHtml } from "../../../src/text/xml";
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { FEED_FORMAT_INFO } from "../../../src/feed/formats";
 import { imageMediaType } from "../../../src/feed/image-types";
-import { renderFeed, type FeedFormat } from "../../../src/feed/render";
+import { type FeedFormat, renderFeed } from "../../../src/feed/render";
+import { escapeHtml } from "../../../src/text/xml";
 import { ARTICLES, article, BASE, descriptor, GERMAN, itemsFor, TRICKY, VIETNAMESE } from "./fixtures";
 
 const FORMATS: readonly FeedFormat[] = ["rss", "atom", "json"];
@@ -80,11 +80,7 @@ describe("RSS 2.0", () => {
       "https://vnexpress.net/kinh-te?a=1&b=2",
       GERMAN.sourceUrl,
     ]);
-    expect(rss.items?.map((i) => i.pubDate)).toEqual([
-      "Wed, 03 Jul 2024 12:00:00 GMT",
-      "Mon, 01 Jul 2024 02:30:00 GMT",
-      "Wed, 19 Jun 2024 08:00:00 GMT",
-    ]);
+    expect(rss.items?.map((i) => i.pubDate)).toEqual(["Wed, 03 Jul 2024 12:00:00 GMT", "Mon, 01 Jul 2024 02:30:00 GMT", "Wed, 19 Jun 2024 08:00:00 GMT"]);
     expect(rss.items?.map((i) => i.categories?.map((c) => c.name))).toEqual([TRICKY.tags, VIETNAMESE.tags, GERMAN.tags]);
   });
 
@@ -105,9 +101,7 @@ describe("RSS 2.0", () => {
   });
 
   it("writes the plain-text summary as HTML-escaped description, before content:encoded", () => {
-    expect(rss.items?.[0]?.description).toBe(
-      "Ein Text über &lt;script&gt;-Tags, &amp;amp; und das Ende von CDATA: ]]&gt; und noch einmal ]]&gt;.",
-    );
+    expect(rss.items?.[0]?.description).toBe("Ein Text über &lt;script&gt;-Tags, &amp;amp; und das Ende von CDATA: ]]&gt; und noch einmal ]]&gt;.");
     expect(rss.items?.[2]?.description).toBe(GERMAN.summary);
     for (const item of xml.split("<item>").slice(1)) {
       expect(item.indexOf("<description>")).toBeGreaterThan(-1);

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { XMLParser } from "fast-xml-parser";
+import { describe, expect, it } from "vitest";
 import { feedDeltaSource, itemVersion } from "../../../src/feed/delta";
 import { renderFeed } from "../../../src/feed/render";
 import { ARTICLES, BASE, descriptor, itemsFor } from "./fixtures";
@@ -21,7 +21,11 @@ describe("hubs", () => {
 
 describe("RFC 6721 tombstones", () => {
   it("Atom writes at:deleted-entry with an escaped comment and declares the namespace only then", () => {
-    const atom = renderFeed("atom", descriptor("atom", BASE, { tombstones: [TOMBSTONE, { ...TOMBSTONE, ref: "tag:news.example.com,2024:other", comment: null }] }), itemsFor(ARTICLES));
+    const atom = renderFeed(
+      "atom",
+      descriptor("atom", BASE, { tombstones: [TOMBSTONE, { ...TOMBSTONE, ref: "tag:news.example.com,2024:other", comment: null }] }),
+      itemsFor(ARTICLES),
+    );
     expect(atom).toContain('xmlns:at="http://purl.org/atompub/tombstones/1.0"');
     expect(atom).toContain(
       '<at:deleted-entry ref="tag:news.example.com,2024:gone" when="2026-11-30T10:00:00.000Z"><at:comment>Legal takedown &#x3C;script&gt;&#x26;&quot;</at:comment></at:deleted-entry>',

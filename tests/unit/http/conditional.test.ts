@@ -18,7 +18,7 @@ describe("If-None-Match (RFC 9110 §13.1.2, weak comparison)", () => {
     ["*", true],
     ['"abd"', false],
     ["", false],
-  ])("%j matches \"abc\": %s", (header, matches) => {
+  ])('%j matches "abc": %s', (header, matches) => {
     expect(ifNoneMatchMatches(header, '"abc"')).toBe(matches);
   });
 });

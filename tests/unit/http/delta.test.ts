@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { opaqueValue, requestedDeltaBases } from "../../../src/http/delta";
 import { cacheKey, purgeKeys } from "../../../src/app/cache-keys";
+import { opaqueValue, requestedDeltaBases } from "../../../src/http/delta";
 
 const headers = (values: Record<string, string>) => new Headers(values);
 

@@ -14,7 +14,10 @@ describe("feedVariant", () => {
   });
 
   it.each([
-    ["Miniflux (text/html among its feed types, all at 1)", "application/xml, application/atom+xml, application/rss+xml, application/rdf+xml, application/feed+json, text/html, */*;q=0.9"],
+    [
+      "Miniflux (text/html among its feed types, all at 1)",
+      "application/xml, application/atom+xml, application/rss+xml, application/rdf+xml, application/feed+json, text/html, */*;q=0.9",
+    ],
     [
       "FreshRSS and other SimplePie readers",
       "application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, text/html;q=0.7, unknown/unknown;q=0.1, application/unknown;q=0.1, */*;q=0.1",

@@ -1,17 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { isVisible } from "../../../src/article/parse";
-import { MAX_ARTICLE_BYTES, rebuildIndex, isArticleKey, type RebuildOptions } from "../../../src/index/build";
-import {
-  INDEX_VERSION,
-  indexKeys,
-  type ArticlePage,
-  type IndexHead,
-  type Manifest,
-  type MonthPage,
-  type TopicPage,
-} from "../../../src/index/schema";
+import { isArticleKey, MAX_ARTICLE_BYTES, type RebuildOptions, rebuildIndex } from "../../../src/index/build";
+import { type ArticlePage, INDEX_VERSION, type IndexHead, indexKeys, type Manifest, type MonthPage, type TopicPage } from "../../../src/index/schema";
 import { StoreError } from "../../../src/store/store";
-import { MemoryStore, articleText } from "./memory-store";
+import { articleText, MemoryStore } from "./memory-store";
 
 const PREFIX = "news/";
 const keys = indexKeys(PREFIX);
@@ -26,15 +18,36 @@ function options(extra: Partial<RebuildOptions> = {}): RebuildOptions & { lines:
 function seedBasic(store: MemoryStore): void {
   store.seed(
     `${PREFIX}a.txt`,
-    articleText({ title: "Hafen wächst", date: "2024-06-19T08:00:00Z", tags: ["Wirtschaft", "Hamburg"], author: "Maria Meier", lang: "de", source: "https://www.example.org/a" }),
+    articleText({
+      title: "Hafen wächst",
+      date: "2024-06-19T08:00:00Z",
+      tags: ["Wirtschaft", "Hamburg"],
+      author: "Maria Meier",
+      lang: "de",
+      source: "https://www.example.org/a",
+    }),
   );
   store.seed(
     `${PREFIX}b.txt`,
-    articleText({ title: "Bahn streikt", date: "2024-06-20T08:00:00Z", tags: ["Wirtschaft"], author: "Thanh Hằng", lang: "de", source: "https://news.example.com/b" }),
+    articleText({
+      title: "Bahn streikt",
+      date: "2024-06-20T08:00:00Z",
+      tags: ["Wirtschaft"],
+      author: "Thanh Hằng",
+      lang: "de",
+      source: "https://news.example.com/b",
+    }),
   );
   store.seed(
     `${PREFIX}c.md`,
-    articleText({ title: "Bridge reopens", date: "2024-05-02T10:00:00Z", tags: ["Sydney"], author: "Maria Meier", lang: "en", source: "https://www.example.org/c" }),
+    articleText({
+      title: "Bridge reopens",
+      date: "2024-05-02T10:00:00Z",
+      tags: ["Sydney"],
+      author: "Maria Meier",
+      lang: "en",
+      source: "https://www.example.org/c",
+    }),
   );
   store.seed(`${PREFIX}2024/d`, articleText({ title: "No extension", date: "2024-05-03T10:00:00Z", lang: "en" }));
 }
@@ -144,7 +157,14 @@ describe("rebuildIndex", () => {
     store.resetCalls();
     store.seed(
       `${PREFIX}a.txt`,
-      articleText({ title: "Hafen wächst weiter", date: "2024-06-19T08:00:00Z", tags: ["Wirtschaft", "Hamburg"], author: "Maria Meier", lang: "de", source: "https://www.example.org/a" }),
+      articleText({
+        title: "Hafen wächst weiter",
+        date: "2024-06-19T08:00:00Z",
+        tags: ["Wirtschaft", "Hamburg"],
+        author: "Maria Meier",
+        lang: "de",
+        source: "https://www.example.org/a",
+      }),
     );
     const report = await rebuildIndex(store, options());
     expect(report).toMatchObject({ parsed: 1, unchanged: 3, deleted: 0 });
@@ -284,7 +304,10 @@ describe("rebuildIndex", () => {
   it("skips bad objects with reasons, never failing, and does not read them again while unchanged", async () => {
     seedBasic(store);
     store.seed(`${PREFIX}empty.txt`, new Uint8Array());
-    store.seed(`${PREFIX}binary.txt`, Uint8Array.from({ length: 2048 }, (_, i) => (i * 131 + 7) % 256));
+    store.seed(
+      `${PREFIX}binary.txt`,
+      Uint8Array.from({ length: 2048 }, (_, i) => (i * 131 + 7) % 256),
+    );
     store.seed(`${PREFIX}invalid-utf8.txt`, Uint8Array.from([0xff, 0xfe, 0xfd, 0xc3, 0x28, 0xa0, 0xa1, 0xe2, 0x28, 0xa1, 0x00, 0x01, 0x02]));
     const opts = options();
     const report = await rebuildIndex(store, opts);
@@ -313,7 +336,11 @@ describe("rebuildIndex", () => {
     const next = await rebuildIndex(store, options());
     expect(next.skipped).toEqual([]);
     expect(store.json<ArticlePage>(keys.article("same"))?.article.title).toBe("Zweite");
-    expect(head(store).items.filter((a) => a.id === "same").map((a) => a.title)).toEqual(["Zweite"]);
+    expect(
+      head(store)
+        .items.filter((a) => a.id === "same")
+        .map((a) => a.title),
+    ).toEqual(["Zweite"]);
   });
 
   it("leaves out an article that vanishes during the run and completes the pages on the next run", async () => {

@@ -5,7 +5,7 @@
  * rebuild or a request made.
  */
 import { createHash } from "node:crypto";
-import { StoreError, type ArticleStore, type PutOptions, type StoredObject, type StoredObjectInfo } from "../../../src/store/store";
+import { type ArticleStore, type PutOptions, type StoredObject, type StoredObjectInfo, StoreError } from "../../../src/store/store";
 
 interface Entry {
   body: Uint8Array;
@@ -119,5 +119,5 @@ export function articleText(spec: ArticleSpec): string {
   if (spec.draft !== undefined) lines.push(`draft: ${spec.draft}`);
   lines.push("---");
   lines.push(spec.body ?? `Der Text von ${spec.title ?? "einem Artikel"} ist kurz und klar.`);
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

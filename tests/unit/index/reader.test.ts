@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { rebuildIndex } from "../../../src/index/build";
 import { BoundedCache } from "../../../src/app/bounded-cache";
-import { UnreadableIndexError, createIndexReader, type IndexObjectCache } from "../../../src/index/reader";
+import { rebuildIndex } from "../../../src/index/build";
+import { createIndexReader, type IndexObjectCache, UnreadableIndexError } from "../../../src/index/reader";
 import { INDEX_VERSION, indexKeys } from "../../../src/index/schema";
 import { StoreError } from "../../../src/store/store";
-import { MemoryStore, articleText } from "./memory-store";
+import { articleText, MemoryStore } from "./memory-store";
 
 const PREFIX = "news/";
 const keys = indexKeys(PREFIX);
@@ -12,7 +12,17 @@ const NOW = new Date("2024-07-01T12:00:00Z");
 
 async function built(): Promise<MemoryStore> {
   const store = new MemoryStore();
-  store.seed(`${PREFIX}a.txt`, articleText({ title: "Hafen", date: "2024-06-19T08:00:00Z", tags: ["Thanh Hằng Tag"], author: "Thanh Hằng", lang: "de", source: "https://www.example.org/a" }));
+  store.seed(
+    `${PREFIX}a.txt`,
+    articleText({
+      title: "Hafen",
+      date: "2024-06-19T08:00:00Z",
+      tags: ["Thanh Hằng Tag"],
+      author: "Thanh Hằng",
+      lang: "de",
+      source: "https://www.example.org/a",
+    }),
+  );
   store.seed(`${PREFIX}b.txt`, articleText({ id: "2024/06 b?", title: "Bahn", date: "2024-05-20T08:00:00Z", lang: "de" }));
   await rebuildIndex(store, { articlePrefix: PREFIX, defaultLanguage: "en", now: NOW });
   store.resetCalls();

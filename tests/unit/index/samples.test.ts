@@ -6,8 +6,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { isVisible } from "../../../src/article/parse";
-import { rebuildIndex, isArticleKey } from "../../../src/index/build";
-import { indexKeys, type IndexHead } from "../../../src/index/schema";
+import { isArticleKey, rebuildIndex } from "../../../src/index/build";
+import { type IndexHead, indexKeys } from "../../../src/index/schema";
 import { articleTopics } from "../../../src/index/topics";
 import { MemoryStore } from "./memory-store";
 
@@ -19,7 +19,9 @@ const NOW = new Date("2026-12-01T12:00:00.000Z");
 function loadSamples(): MemoryStore {
   const store = new MemoryStore();
   // Like the upload tooling: the folder's README describes the samples and is not one.
-  for (const name of readdirSync(DIR).sort().filter((n) => n.toLowerCase() !== "readme.md")) {
+  for (const name of readdirSync(DIR)
+    .sort()
+    .filter((n) => n.toLowerCase() !== "readme.md")) {
     store.seed(`${PREFIX}${name}`, readFileSync(`${DIR}${name}`), { lastModified: new Date("2024-06-19T10:00:00Z") });
   }
   return store;

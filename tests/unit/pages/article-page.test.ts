@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { renderArticlePage } from "../../../src/pages/article-page";
 import type { ArticlePageData } from "../../../src/pages/article-page";
+import { renderArticlePage } from "../../../src/pages/article-page";
 import { FEEDS, lexicalProblems, noAuthors, putinVisit } from "./fixtures";
 
 function page(overrides: Partial<ArticlePageData> = {}): string {

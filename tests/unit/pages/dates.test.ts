@@ -16,9 +16,7 @@ describe("page dates (always UTC, whatever the local time zone)", () => {
   });
 
   it("writes <time> with the ISO value and the readable text", () => {
-    expect(timeElement("2024-06-19T10:00:00+02:00", "en", escapeHtml)).toBe(
-      '<time datetime="2024-06-19T08:00:00.000Z">June 19, 2024 at 8:00 AM UTC</time>',
-    );
+    expect(timeElement("2024-06-19T10:00:00+02:00", "en", escapeHtml)).toBe('<time datetime="2024-06-19T08:00:00.000Z">June 19, 2024 at 8:00 AM UTC</time>');
   });
 
   it("normalises <time datetime> values to ISO 8601 UTC", () => {

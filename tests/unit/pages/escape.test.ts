@@ -1,11 +1,11 @@
 import { XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { renderArticlePage } from "../../../src/pages/article-page";
-import { escapeHtml, safeUrl } from "../../../src/text/xml";
 import { renderFeedPage } from "../../../src/pages/feed-page";
 import { renderHomePage } from "../../../src/pages/home";
 import { renderOpml } from "../../../src/pages/opml";
-import { FEEDS, FORBIDDEN, HOSTILE_TOPICS, SCRIPT, SITE_URL, homeData, hostile, lexicalProblems } from "./fixtures";
+import { escapeHtml, safeUrl } from "../../../src/text/xml";
+import { FEEDS, FORBIDDEN, HOSTILE_TOPICS, homeData, hostile, lexicalProblems, SCRIPT, SITE_URL } from "./fixtures";
 
 describe("escapeHtml", () => {
   it("escapes the five special characters", () => {
@@ -26,12 +26,9 @@ describe("safeUrl", () => {
     expect(safeUrl(url)).toBe(url);
   });
 
-  it.each(["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "//evil.example/", "vbscript:x", "relative"])(
-    "replaces %s",
-    (url) => {
-      expect(safeUrl(url)).toBe("#");
-    },
-  );
+  it.each(["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "//evil.example/", "vbscript:x", "relative"])("replaces %s", (url) => {
+    expect(safeUrl(url)).toBe("#");
+  });
 });
 
 describe("hostile text never reaches the output unescaped", () => {
@@ -47,7 +44,16 @@ describe("hostile text never reaches the output unescaped", () => {
       topics: HOSTILE_TOPICS,
     }),
     "feed page": renderFeedPage({
-      feed: { id: SITE_URL, title: hostile.title, description: hostile.summary, language: "en", siteUrl: SITE_URL, selfUrl: SITE_URL, links: [], updated: hostile.updated },
+      feed: {
+        id: SITE_URL,
+        title: hostile.title,
+        description: hostile.summary,
+        language: "en",
+        siteUrl: SITE_URL,
+        selfUrl: SITE_URL,
+        links: [],
+        updated: hostile.updated,
+      },
       items: [{ article: hostile, guid: "tag:x,2024:1", link: "https://x.example/" }],
       format: "rss",
       feedUrl: `${SITE_URL}tags/${encodeURIComponent(SCRIPT)}/rss.xml`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FeedDescriptor } from "../../../src/feed/render";
-import { feedVersions, renderFeedPage, type FeedPageData } from "../../../src/pages/feed-page";
+import { type FeedPageData, feedVersions, renderFeedPage } from "../../../src/pages/feed-page";
 import { lexicalProblems, noAuthors, putinVisit } from "./fixtures";
 
 const SITE = "https://news.example.org";

@@ -7,7 +7,7 @@ describe("renderHomePage", () => {
   const head = html.slice(0, html.indexOf("</head>"));
 
   it("is an HTML5 document with language, charset and viewport", () => {
-    expect(html.startsWith("<!doctype html>\n<html lang=\"en\">")).toBe(true);
+    expect(html.startsWith('<!doctype html>\n<html lang="en">')).toBe(true);
     expect(head).toContain(`<meta charset="utf-8">`);
     expect(head).toContain(`<meta name="viewport" content="width=device-width, initial-scale=1">`);
     expect(head).toContain("<title>Example News</title>");
@@ -15,15 +15,9 @@ describe("renderHomePage", () => {
   });
 
   it("announces the three main feeds for autodiscovery with the right media types", () => {
-    expect(head).toContain(
-      `<link rel="alternate" type="application/rss+xml" title="Example News (RSS)" href="https://news.example.org/rss.xml">`,
-    );
-    expect(head).toContain(
-      `<link rel="alternate" type="application/atom+xml" title="Example News (Atom)" href="https://news.example.org/atom.xml">`,
-    );
-    expect(head).toContain(
-      `<link rel="alternate" type="application/feed+json" title="Example News (JSON Feed)" href="https://news.example.org/feed.json">`,
-    );
+    expect(head).toContain(`<link rel="alternate" type="application/rss+xml" title="Example News (RSS)" href="https://news.example.org/rss.xml">`);
+    expect(head).toContain(`<link rel="alternate" type="application/atom+xml" title="Example News (Atom)" href="https://news.example.org/atom.xml">`);
+    expect(head).toContain(`<link rel="alternate" type="application/feed+json" title="Example News (JSON Feed)" href="https://news.example.org/feed.json">`);
   });
 
   it("loads nothing from elsewhere: one stylesheet of this origin, no inline style or script", () => {
@@ -37,9 +31,7 @@ describe("renderHomePage", () => {
   });
 
   it("lists the latest articles with link, readable date, time element, authors, language, source and summary", () => {
-    expect(html).toContain(
-      `<a class="title" lang="de" href="/articles/putin-nordkorea">Putin besucht Nordkorea: „Wir werden eng zusammenarbeiten“</a>`,
-    );
+    expect(html).toContain(`<a class="title" lang="de" href="/articles/putin-nordkorea">Putin besucht Nordkorea: „Wir werden eng zusammenarbeiten“</a>`);
     expect(html).toContain(`<time datetime="2024-06-19T08:00:00.000Z">June 19, 2024 at 8:00 AM UTC</time>`);
     expect(html).toContain(`<p class="summary" lang="de">${putinVisit.summary}</p>`);
     expect(html).toContain("by Anna Müller, Tran Van Minh");

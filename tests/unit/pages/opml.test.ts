@@ -1,8 +1,8 @@
 import { XMLValidator } from "fast-xml-parser";
 import { parseOpml } from "feedsmith";
 import { describe, expect, it } from "vitest";
-import { OPML_DOCS_URL, renderOpml } from "../../../src/pages/opml";
 import type { OpmlData } from "../../../src/pages/opml";
+import { OPML_DOCS_URL, renderOpml } from "../../../src/pages/opml";
 import { FEEDS, SITE_URL, TOPICS } from "./fixtures";
 
 function opml(overrides: Partial<OpmlData> = {}): string {

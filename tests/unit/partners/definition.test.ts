@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
+  type DefinitionResult,
   formatProblems,
+  type PartnerDefinition,
   parsePartnerDefinition,
   parseTopicRule,
   partnerFingerprint,
   serializeDefinition,
-  type DefinitionResult,
-  type PartnerDefinition,
 } from "../../../src/partners/definition";
 
 const HASH_A = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
@@ -114,7 +114,14 @@ describe("parsePartnerDefinition", () => {
   });
 
   it("accepts only exact https origins", () => {
-    for (const origin of ["http://www.example.com", "https://www.example.com/", "https://www.example.com/widget", "https://WWW.example.com", "*", "https://www.example.com:443"]) {
+    for (const origin of [
+      "http://www.example.com",
+      "https://www.example.com/",
+      "https://www.example.com/widget",
+      "https://WWW.example.com",
+      "*",
+      "https://www.example.com:443",
+    ]) {
       expect(problems(partnerYaml({ origins: `["${origin}"]` })), origin).toHaveLength(1);
     }
     expect(definitionOf(parsePartnerDefinition(partnerYaml({ origins: "[https://a.example, 'https://b.example:8443']" }))).partners[0]?.origins).toEqual([

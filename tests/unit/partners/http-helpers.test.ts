@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { cacheKey } from "../../../src/app/cache-keys";
-import { ConfigError, loadConfig, type Env } from "../../../src/config";
+import { ConfigError, type Env, loadConfig } from "../../../src/config";
 import { bearerToken } from "../../../src/http/partner-access";
 
 describe("partner cache keys", () => {
@@ -42,6 +42,8 @@ describe("PUBLIC_CONTENT", () => {
   });
 
   it("names the variable, never the value, when it is anything else", () => {
-    expect(() => loadConfig({ ...env, PUBLIC_CONTENT: "teaser" }, "https://news.example.com/")).toThrow(new ConfigError("PUBLIC_CONTENT must be full or summary"));
+    expect(() => loadConfig({ ...env, PUBLIC_CONTENT: "teaser" }, "https://news.example.com/")).toThrow(
+      new ConfigError("PUBLIC_CONTENT must be full or summary"),
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isArticleKey } from "../../../src/index/build";
-import { NO_PARTNERS, parsePartnerDefinition, type PartnerDefinition } from "../../../src/partners/definition";
+import { NO_PARTNERS, type PartnerDefinition, parsePartnerDefinition } from "../../../src/partners/definition";
 import { loadPartnerDefinition, partnerKeys, savePartnerDefinition } from "../../../src/partners/storage";
 import { MemoryStore } from "../index/memory-store";
 

@@ -1,8 +1,8 @@
-import { describe, expect, it } from "vitest";
 import { XMLParser } from "fast-xml-parser";
+import { describe, expect, it } from "vitest";
+import { type FeedDescriptor, renderFeed } from "../../../src/feed/render";
 import type { Partner } from "../../../src/partners/definition";
 import { itemUnderTerms, pageUnderTerms, partnerTerms, publicTerms, releasedUnderTerms, topicAllowed } from "../../../src/partners/terms";
-import { renderFeed, type FeedDescriptor } from "../../../src/feed/render";
 import { article } from "../feed/fixtures";
 
 const NOW = new Date("2024-06-19T12:00:00.000Z");
@@ -48,7 +48,16 @@ describe("releasedUnderTerms", () => {
     expect(releasedUnderTerms(story, NOW, terms([{ kind: "tags", slug: "wirtschaft" }]))).toBe(true);
     expect(releasedUnderTerms(story, NOW, terms([{ kind: "languages", slug: "de" }]))).toBe(true);
     expect(releasedUnderTerms(story, NOW, terms([{ kind: "sources", slug: "example.org" }]))).toBe(true);
-    expect(releasedUnderTerms(story, NOW, terms([{ kind: "languages", slug: "en" }, { kind: "tags", slug: "sport" }]))).toBe(false);
+    expect(
+      releasedUnderTerms(
+        story,
+        NOW,
+        terms([
+          { kind: "languages", slug: "en" },
+          { kind: "tags", slug: "sport" },
+        ]),
+      ),
+    ).toBe(false);
   });
 
   it("never lets out what the public cannot see yet", () => {
@@ -106,7 +115,11 @@ describe("summary items in the feed formats", () => {
     links: [],
     updated: story.updated,
   };
-  const item = { article: itemUnderTerms(story, partnerTerms(partner({ content: "summary", attribution: "Mit Genehmigung" }), SITE)), guid: "tag:news.example.com,2024:story", link: story.sourceUrl ?? "" };
+  const item = {
+    article: itemUnderTerms(story, partnerTerms(partner({ content: "summary", attribution: "Mit Genehmigung" }), SITE)),
+    guid: "tag:news.example.com,2024:story",
+    link: story.sourceUrl ?? "",
+  };
   const xml = new XMLParser({ ignoreAttributes: false });
 
   it("RSS: description only, the attribution a paragraph of its own", () => {
@@ -124,7 +137,10 @@ describe("summary items in the feed formats", () => {
 
   it("JSON Feed: summary and content_text, no content_html", () => {
     const json = JSON.parse(renderFeed("json", descriptor, [item])) as { items: Record<string, unknown>[] };
-    expect(json.items[0]).toMatchObject({ summary: "Der Hafen wächst <schnell>.\n\nMit Genehmigung", content_text: "Der Hafen wächst <schnell>.\n\nMit Genehmigung" });
+    expect(json.items[0]).toMatchObject({
+      summary: "Der Hafen wächst <schnell>.\n\nMit Genehmigung",
+      content_text: "Der Hafen wächst <schnell>.\n\nMit Genehmigung",
+    });
     expect(json.items[0]).not.toHaveProperty("content_html");
   });
 });

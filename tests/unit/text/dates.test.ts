@@ -23,10 +23,19 @@ describe("parseIsoDate", () => {
   it("reads a leap second as the second before", () => {
     expect(iso(parseIsoDate("2016-12-31T23:59:60Z"))).toBe("2016-12-31T23:59:59.000Z");
   });
-  it.each(["2024-02-30", "2023-02-29", "2024-13-01", "2024-06-19T24:00:00Z", "2024-06-19T08:60Z", "2024-06-19T08:00+24:00", "2024-06-19T08:00+01:60", "19.06.2024", "2024-6-19", "", "yesterday"])(
-    "rejects %j",
-    (text) => expect(parseIsoDate(text)).toBeNull(),
-  );
+  it.each([
+    "2024-02-30",
+    "2023-02-29",
+    "2024-13-01",
+    "2024-06-19T24:00:00Z",
+    "2024-06-19T08:60Z",
+    "2024-06-19T08:00+24:00",
+    "2024-06-19T08:00+01:60",
+    "19.06.2024",
+    "2024-6-19",
+    "",
+    "yesterday",
+  ])("rejects %j", (text) => expect(parseIsoDate(text)).toBeNull());
   it("accepts Feb 29 in a leap year only", () => {
     expect(iso(parseIsoDate("2024-02-29"))).toBe("2024-02-29T00:00:00.000Z");
     expect(parseIsoDate("1900-02-29")).toBeNull();

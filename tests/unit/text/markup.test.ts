@@ -18,11 +18,11 @@ describe("stripTags", () => {
   });
   it("reaches a fixed point when removing one tag joins another", () => {
     expect(stripTags("<<b>script>alert(1)<</b>/script>")).toBe("alert(1)");
-    expect(hasTag(stripTags("<".repeat(50) + "b>".repeat(50) + "x"))).toBe(false);
+    expect(hasTag(stripTags(`${"<".repeat(50) + "b>".repeat(50)}x`))).toBe(false);
   });
   it("ends on deep nesting (a bounded number of rounds, then the last resort)", () => {
     // Quadratic removal would take minutes here; the test's timeout is the bound.
-    const deep = "<".repeat(20_000) + "i>".repeat(20_000) + "text";
+    const deep = `${"<".repeat(20_000) + "i>".repeat(20_000)}text`;
     const out = stripTags(deep);
     expect(hasTag(out)).toBe(false);
     expect(out.endsWith("text")).toBe(true);
