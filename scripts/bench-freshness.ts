@@ -14,12 +14,11 @@ import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { mapLimit } from "../src/store/concurrency";
-import { cleanupAll, cleanupOnSignals, onCleanup } from "./lib/bench/cleanup";
+import { onCleanup, runBenchmark } from "./lib/bench/cleanup";
 import { FRESHNESS_TARGET_MS, type FreshnessSize, median, meetsTarget, renderFreshnessReport } from "./lib/bench/freshness-report";
 import { describeMachine } from "./lib/bench/machine";
 import { replaceSection } from "./lib/bench/sections";
 import { freePort } from "./lib/bench/workerd";
-import { oneLineError } from "./lib/cli-errors";
 import { makeArticle, prng } from "./lib/synthetic-articles";
 
 const PROJECT_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -199,15 +198,4 @@ function log(line: string): void {
   console.error(line);
 }
 
-cleanupOnSignals();
-main()
-  .then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(`bench:freshness: ${oneLineError(error)}`);
-      process.exitCode = 1;
-    },
-  )
-  .finally(() => cleanupAll());
+runBenchmark("bench:freshness", main);

@@ -26,7 +26,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { rebuildIndex } from "../src/index/build";
 import { createS3Store } from "../src/store/s3";
-import { cleanupAll, cleanupOnSignals, onCleanup } from "./lib/bench/cleanup";
+import { onCleanup, runBenchmark } from "./lib/bench/cleanup";
 import { describeMachine } from "./lib/bench/machine";
 import { childrenNamed, cpuSeconds, residentBytes } from "./lib/bench/process-stats";
 import { replaceSection } from "./lib/bench/sections";
@@ -34,7 +34,6 @@ import { seedBucket } from "./lib/bench/seed-bucket";
 import { bundleWorker, readCompatibility } from "./lib/bench/worker-bundle";
 import { freePort, startBundledWorker } from "./lib/bench/workerd";
 import { runWrk, WRK, type WrkResult } from "./lib/bench/wrk";
-import { oneLineError } from "./lib/cli-errors";
 import { LOCAL_S3_CREDENTIALS, startLocalS3 } from "./lib/local-s3";
 import { createProgress } from "./lib/progress";
 
@@ -328,15 +327,4 @@ function log(line: string): void {
   console.error(line);
 }
 
-cleanupOnSignals();
-main()
-  .then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(`bench:load: ${oneLineError(error)}`);
-      process.exitCode = 1;
-    },
-  )
-  .finally(() => cleanupAll());
+runBenchmark("bench:load", main);

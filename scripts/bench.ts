@@ -20,7 +20,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { rebuildIndex } from "../src/index/build";
 import { createS3Store } from "../src/store/s3";
-import { cleanupAll, cleanupOnSignals, onCleanup } from "./lib/bench/cleanup";
+import { onCleanup, runBenchmark } from "./lib/bench/cleanup";
 import { cacheStatus, compareThroughput, type Sample, sampleLatency, storeReads } from "./lib/bench/http-load";
 import { describeMachine } from "./lib/bench/machine";
 import { benchRender } from "./lib/bench/render-bench";
@@ -29,7 +29,6 @@ import { keepSections } from "./lib/bench/sections";
 import { seedBucket } from "./lib/bench/seed-bucket";
 import { bundleWorker, readCompatibility } from "./lib/bench/worker-bundle";
 import { type Compatibility, freePort, startBundledWorker, startScriptWorker } from "./lib/bench/workerd";
-import { oneLineError } from "./lib/cli-errors";
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from "./lib/local-s3";
 import { createProgress } from "./lib/progress";
 
@@ -206,15 +205,4 @@ function expectCache(samples: readonly Sample[], expected: string, what: string)
   if (off > 0) log(`warning: ${off} of ${samples.length} samples of ${what} were not cache "${expected}"`);
 }
 
-cleanupOnSignals();
-main()
-  .then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(`bench: ${oneLineError(error)}`);
-      process.exitCode = 1;
-    },
-  )
-  .finally(() => cleanupAll());
+runBenchmark("bench", main);

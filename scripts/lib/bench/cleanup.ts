@@ -3,6 +3,7 @@
  * how to undo themselves, and are undone at the end, on an error and on
  * Ctrl-C alike, newest first (a Worker before the bucket it reads).
  */
+import { oneLineError } from "../cli-errors";
 
 type Task = () => Promise<void> | void;
 
@@ -70,4 +71,23 @@ export function cleanupOnSignals(): void {
       void cleanupAll().finally(() => process.exit(code));
     });
   }
+}
+
+/**
+ * Runs a benchmark's `main` as a command: clean-up on signals and at the end,
+ * its exit code as the process's, a failure as one line named after `command`.
+ */
+export function runBenchmark(command: string, main: () => Promise<number>): void {
+  cleanupOnSignals();
+  main()
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (error: unknown) => {
+        console.error(`${command}: ${oneLineError(error)}`);
+        process.exitCode = 1;
+      },
+    )
+    .finally(() => cleanupAll());
 }
