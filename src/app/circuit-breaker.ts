@@ -99,8 +99,10 @@ export function guardStore(store: ArticleStore, breaker: CircuitBreaker): Articl
   }
   return {
     list: (prefix, options) => guarded("list", prefix, () => store.list(prefix, options)),
+    listPage: (prefix, options) => guarded("list", prefix, () => store.listPage(prefix, options)),
     get: (key) => guarded("get", key, () => store.get(key)),
     put: (key, body, options) => guarded("put", key, () => store.put(key, body, options)),
     delete: (key) => guarded("delete", key, () => store.delete(key)),
+    deleteMany: (keys) => guarded("delete", keys[0] ?? "", () => store.deleteMany(keys)),
   };
 }

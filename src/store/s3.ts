@@ -2,8 +2,28 @@
  * The S3-protocol implementation of {@link ArticleStore}: AWS S3, Cloudflare R2's
  * S3 endpoint, MinIO, s3rver... This is the only module that imports the AWS SDK.
  */
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
-import { type ArticleStore, type ListOptions, type PutOptions, type StoredObject, type StoredObjectInfo, StoreError } from "./store";
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
+import {
+  type ArticleStore,
+  type ListOptions,
+  type ListPage,
+  type ListPageOptions,
+  listAll,
+  type PutOptions,
+  STORE_PAGE_SIZE,
+  type StoredObject,
+  type StoredObjectInfo,
+  StoreError,
+} from "./store";
 
 /** Where the bucket is and how to sign requests to it. */
 export interface S3StoreConfig {
@@ -50,48 +70,33 @@ export function createS3Store(config: S3StoreConfig): ArticleStore {
   const callTimeoutMs = config.callTimeoutMs ?? timeoutMs * Math.max(1, config.maxAttempts ?? 2);
   const signal = (): AbortSignal => AbortSignal.timeout(callTimeoutMs);
 
-  return {
-    async list(prefix: string, options: ListOptions = {}): Promise<StoredObjectInfo[]> {
+  async function listPage(prefix: string, options: ListPageOptions = {}): Promise<ListPage> {
+    try {
+      const page = await client.send(
+        new ListObjectsV2Command({
+          Bucket: bucket,
+          Prefix: prefix || undefined,
+          StartAfter: options.startAfter || undefined,
+          MaxKeys: Math.min(options.limit ?? STORE_PAGE_SIZE, STORE_PAGE_SIZE),
+        }),
+        { abortSignal: signal() },
+      );
       const objects: StoredObjectInfo[] = [];
-      const skip = options.skipPrefix;
-      let continuationToken: string | undefined;
-      let startAfter: string | undefined;
-      try {
-        for (;;) {
-          const page = await client.send(
-            new ListObjectsV2Command({
-              Bucket: bucket,
-              Prefix: prefix || undefined,
-              StartAfter: continuationToken ? undefined : startAfter,
-              ContinuationToken: continuationToken,
-            }),
-            { abortSignal: signal() },
-          );
-          const lastKey = page.Contents?.at(-1)?.Key;
-          for (const item of page.Contents ?? []) {
-            if (item.Key === undefined || (skip !== undefined && item.Key.startsWith(skip))) continue;
-            objects.push({
-              key: item.Key,
-              etag: item.ETag ?? "",
-              lastModified: item.LastModified ?? new Date(0),
-              size: item.Size ?? 0,
-            });
-          }
-          if (!page.IsTruncated) break;
-          if (skip !== undefined && lastKey?.startsWith(skip)) {
-            // Jump over the rest of the skipped folder. S3 orders keys by UTF-8 bytes and
-            // U+10FFFF is the largest code point, so this sorts after every key in the folder.
-            continuationToken = undefined;
-            startAfter = `${skip}\u{10FFFF}`;
-          } else {
-            continuationToken = page.NextContinuationToken;
-            if (!continuationToken) break;
-          }
-        }
-      } catch (error) {
-        throw new StoreError("list", prefix, { cause: error });
+      for (const item of page.Contents ?? []) {
+        if (item.Key === undefined) continue;
+        objects.push({ key: item.Key, etag: item.ETag ?? "", lastModified: item.LastModified ?? new Date(0), size: item.Size ?? 0 });
       }
-      return objects;
+      return { objects, truncated: page.IsTruncated === true };
+    } catch (error) {
+      throw new StoreError("list", prefix, { cause: error });
+    }
+  }
+
+  return {
+    listPage,
+
+    list(prefix: string, options: ListOptions = {}): Promise<StoredObjectInfo[]> {
+      return listAll(listPage, prefix, options);
     },
 
     async get(key: string): Promise<StoredObject | null> {
@@ -135,6 +140,22 @@ export function createS3Store(config: S3StoreConfig): ArticleStore {
       } catch (error) {
         throw new StoreError("delete", key, { cause: error });
       }
+    },
+
+    async deleteMany(keys: readonly string[]): Promise<void> {
+      if (keys.length === 0) return;
+      if (keys.length > STORE_PAGE_SIZE) throw new RangeError(`at most ${STORE_PAGE_SIZE} keys per batch delete`);
+      let failed: string | undefined;
+      try {
+        const result = await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }), {
+          abortSignal: signal(),
+        });
+        // A batch delete answers 200 and names the keys it could not delete in the body.
+        failed = result.Errors?.[0]?.Key;
+      } catch (error) {
+        throw new StoreError("delete", keys[0] ?? "", { cause: error });
+      }
+      if (failed !== undefined) throw new StoreError("delete", failed);
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The S3 store against a real S3-protocol server (s3rver on loopback):
- * listings across pages, skipping a folder, missing objects, metadata.
+ * listings across pages, single listing pages from a cursor, skipping a
+ * folder, batch deletes, missing objects, metadata.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from "../../scripts/lib/local-s3";
@@ -38,6 +39,24 @@ describe("S3 store", () => {
   it("leaves out a skipped folder that spans pages and lists what comes after it", async () => {
     const keys = (await store.list("news/", { skipPrefix: "news/_index/" })).map((object) => object.key);
     expect(keys).toEqual(["news/0-first.txt", "news/A-upper.txt", "news/_early.txt", "news/b.txt", "news/z-last.txt"]);
+  });
+
+  it("lists one page at a time from a cursor", async () => {
+    const first = await store.listPage("news/", { limit: 3 });
+    expect(first.objects.map((o) => o.key)).toEqual(["news/0-first.txt", "news/A-upper.txt", "news/_early.txt"]);
+    expect(first.truncated).toBe(true);
+    const next = await store.listPage("news/", { startAfter: "news/_index/\u{10FFFF}" });
+    expect(next.objects.map((o) => o.key)).toEqual(["news/b.txt", "news/z-last.txt"]);
+    expect(next.truncated).toBe(false);
+    const full = await store.listPage("news/");
+    expect(full.objects).toHaveLength(1_000);
+    expect(full.truncated).toBe(true);
+  });
+
+  it("deletes a batch of keys in one request, missing ones included", async () => {
+    await Promise.all(["del/a.txt", "del/b.txt", "del/c.txt"].map((key) => store.put(key, "x")));
+    await store.deleteMany(["del/a.txt", "del/c.txt", "del/missing.txt"]);
+    expect((await store.list("del/")).map((o) => o.key)).toEqual(["del/b.txt"]);
   });
 
   it("answers null for a missing object and keeps metadata with lower-case names", async () => {

@@ -158,9 +158,11 @@ describe("logs", () => {
         log: createLogger(),
         openStore: () => ({
           list: () => Promise.reject(error),
+          listPage: () => Promise.reject(error),
           get: () => Promise.reject(error),
           put: () => Promise.reject(error),
           delete: () => Promise.reject(error),
+          deleteMany: () => Promise.reject(error),
         }),
       });
     const loud = { ...env, LOG_LEVEL: "info", SITE_URL: "https://log-failures.example.com" };

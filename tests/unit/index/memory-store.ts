@@ -2,10 +2,23 @@
  * An in-memory {@link ArticleStore} for the index tests: keeps objects in a
  * Map, derives ETags from the bytes like S3 does for simple uploads, and
  * records every call so tests can assert how many reads and writes a
- * rebuild or a request made.
+ * rebuild or a request made. Each listing page is one recorded call, as it is
+ * one request to S3; keys are listed in S3's order (UTF-8 bytes).
  */
 import { createHash } from "node:crypto";
-import { type ArticleStore, type PutOptions, type StoredObject, type StoredObjectInfo, StoreError } from "../../../src/store/store";
+import {
+  type ArticleStore,
+  compareKeys,
+  type ListOptions,
+  type ListPage,
+  type ListPageOptions,
+  listAll,
+  type PutOptions,
+  STORE_PAGE_SIZE,
+  type StoredObject,
+  type StoredObjectInfo,
+  StoreError,
+} from "../../../src/store/store";
 
 interface Entry {
   body: Uint8Array;
@@ -14,7 +27,7 @@ interface Entry {
   metadata: Record<string, string>;
 }
 
-export type Operation = "list" | "get" | "put" | "delete";
+export type Operation = "list" | "get" | "put" | "delete" | "deleteMany";
 
 export class MemoryStore implements ArticleStore {
   readonly objects = new Map<string, Entry>();
@@ -26,6 +39,8 @@ export class MemoryStore implements ArticleStore {
   beforeGet: ((key: string) => void) | null = null;
   /** Clock for lastModified of objects written through put(). */
   clock = new Date("2024-07-01T00:00:00Z");
+  /** Keys per listing page (S3: 1,000); tests lower it to exercise paging. */
+  pageSize = STORE_PAGE_SIZE;
 
   /** Put an object directly (setup: not recorded as a call). */
   seed(key: string, body: string | Uint8Array, options: { lastModified?: Date; metadata?: Record<string, string> } = {}): void {
@@ -63,15 +78,24 @@ export class MemoryStore implements ArticleStore {
 
   private check(op: Operation, key: string): void {
     this.calls.push(`${op} ${key}`);
-    if (this.failWhen?.(op, key)) throw new StoreError(op, key, { cause: new Error("simulated outage") });
+    if (this.failWhen?.(op, key)) throw new StoreError(op === "deleteMany" ? "delete" : op, key, { cause: new Error("simulated outage") });
   }
 
-  async list(prefix: string): Promise<StoredObjectInfo[]> {
+  async listPage(prefix: string, options: ListPageOptions = {}): Promise<ListPage> {
     this.check("list", prefix);
-    return [...this.objects]
-      .filter(([key]) => key.startsWith(prefix))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, e]) => ({ key, etag: e.etag, lastModified: e.lastModified, size: e.body.length }));
+    const after = options.startAfter;
+    const matching = [...this.objects]
+      .filter(([key]) => key.startsWith(prefix) && (after === undefined || compareKeys(key, after) > 0))
+      .sort(([a], [b]) => compareKeys(a, b));
+    const limit = Math.min(options.limit ?? this.pageSize, this.pageSize);
+    return {
+      objects: matching.slice(0, limit).map(([key, e]) => ({ key, etag: e.etag, lastModified: e.lastModified, size: e.body.length })),
+      truncated: matching.length > limit,
+    };
+  }
+
+  list(prefix: string, options?: ListOptions): Promise<StoredObjectInfo[]> {
+    return listAll((p, o) => this.listPage(p, o), prefix, options);
   }
 
   async get(key: string): Promise<StoredObject | null> {
@@ -90,6 +114,11 @@ export class MemoryStore implements ArticleStore {
   async delete(key: string): Promise<void> {
     this.check("delete", key);
     this.objects.delete(key);
+  }
+
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    this.check("deleteMany", keys[0] ?? "");
+    for (const key of keys) this.objects.delete(key);
   }
 }
 
