@@ -36,7 +36,7 @@ A valid _partners.yaml at the top of <folder> is uploaded as well.
 
   --dry-run        lint and compare only: nothing is written to the bucket
   --delete         also delete articles under the prefix that the folder no longer has
-  --rebuild        rebuild the whole index instead of applying the changed keys
+  --rebuild        rebuild the whole index from the articles instead of applying the changed keys
   --prefix <p/>    key prefix of the articles (default: S3_PREFIX)
   --lang <tag>     default language of articles (default: FEED_LANGUAGE, else en)
   -h, --help       show this help

@@ -6,8 +6,12 @@
 import { FEED_FORMAT_INFO, type FeedFormat } from "./feed/formats";
 import { TOPIC_KIND_INFO, type TopicKind } from "./index/topic-kinds";
 
-/** Which documents a feed covers. */
-export type FeedScope = { kind: "main" } | { kind: "topic"; topic: TopicKind; slug: string } | { kind: "archive"; month: string };
+/**
+ * Which documents a feed covers. An archive scope without `page` is the
+ * month's newest archive page (`/archive/2024-06/rss.xml`); with `page`, one
+ * page of the month's RFC 5005 chain (`/archive/2024-06/page/3/rss.xml`).
+ */
+export type FeedScope = { kind: "main" } | { kind: "topic"; topic: TopicKind; slug: string } | { kind: "archive"; month: string; page?: string };
 
 /** The path of the feed document for `scope` in `format`. */
 export function feedPath(scope: FeedScope, format: FeedFormat): string {
@@ -18,7 +22,7 @@ export function feedPath(scope: FeedScope, format: FeedFormat): string {
     case "topic":
       return `/${TOPIC_KIND_INFO[scope.topic].segment}/${encodeURIComponent(scope.slug)}/${file}`;
     case "archive":
-      return `/archive/${scope.month}/${file}`;
+      return scope.page === undefined ? `/archive/${scope.month}/${file}` : `/archive/${scope.month}/page/${encodeURIComponent(scope.page)}/${file}`;
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The Worker's handlers over one {@link Application}: HTTP requests go to the
- * Hono app; the cron trigger (wrangler.toml `[triggers]`) brings the index up
- * to date; the queue consumer (wrangler.toml `[[queues.consumers]]`, optional)
+ * Hono app; the cron trigger (wrangler.toml `[triggers]`) runs a bounded
+ * reconciliation of the index (the safety net behind change events); the queue consumer (wrangler.toml `[[queues.consumers]]`, optional)
  * applies R2 event notifications. Each handler only adapts its input to the
  * application layer.
  */
@@ -22,8 +22,13 @@ export function createWorker(options: ApplicationOptions = {}) {
     async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
       const svc = application.storeServices(env);
       const siteUrl = env.SITE_URL?.trim().replace(/\/+$/, "") || undefined;
+      const log = svc.log.child({ trigger: "cron", cron: controller.cron });
+      const background = (work: Promise<unknown>) => ctx.waitUntil(work);
       // The run logs its outcome; a failure propagates so that the platform records the invocation as failed.
-      await application.rebuild(svc.settings, svc.store, siteUrl, (work) => ctx.waitUntil(work), svc.log.child({ trigger: "cron", cron: controller.cron }));
+      // A bounded run within one invocation's subrequests, unless requests found index objects damaged: those
+      // are repaired by a rebuild in place.
+      if (application.hasDamage(svc.settings)) await application.rebuild(svc.settings, svc.store, siteUrl, background, log);
+      else await application.reconcile(svc.settings, svc.store, siteUrl, background, log);
     },
 
     async queue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {

@@ -204,6 +204,8 @@ async function updateIndex(
       articlePrefix: options.prefix,
       defaultLanguage: options.defaultLanguage,
       onProgress: (done, total) => progress("index", done, total),
+      // Asked for: every index object is written anew from the articles (this repairs any damage).
+      ...(options.rebuild ? { inPlace: true } : {}),
     });
     return { kind: "rebuild", reason: rebuildReason, report };
   }

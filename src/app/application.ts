@@ -8,9 +8,10 @@
  * - the clock (injected, so that tests never depend on today's date);
  * - the isolate caches: parsed index objects and rendered documents, both
  *   {@link BoundedCache}s bounded by estimated memory;
- * - index update coordination: one update (rebuild or applied changes) per
- *   store at a time, concurrent rebuilds shared, and at most one rebuild
- *   started by anonymous requests per INDEX_TTL (at least ten seconds);
+ * - index update coordination: one update (rebuild, reconciliation or
+ *   applied changes) per store at a time, concurrent rebuilds shared, and at
+ *   most one rebuild started by anonymous requests per INDEX_TTL (at least
+ *   ten seconds);
  * - the store policies (timeouts and retries per purpose), one circuit
  *   breaker per store on the request path, and the index objects found
  *   damaged, which the next run rewrites;
@@ -22,7 +23,7 @@
 import { type Config, type Env, loadConfig, loadStoreSettings, type StoreSettings } from "../config";
 import { FEED_FORMATS } from "../feed/formats";
 import { isArticleKey, type RebuildReport, rebuildIndex } from "../index/build";
-import { applyChanges, type ChangeReport } from "../index/changes";
+import { applyChanges, type ChangeReport, type ReconcileReport, reconcile } from "../index/changes";
 import { createIndexReader, type IndexObjectCache, type IndexReader, UnreadableIndexError } from "../index/reader";
 import { type IndexHead, indexKeys } from "../index/schema";
 import type { PartnerDefinition } from "../partners/definition";
@@ -199,6 +200,12 @@ export class Application {
   private readonly breakers = new Map<string, CircuitBreaker>();
   /** Index object keys found unreadable (or missing though listed), per store identity: the next run rewrites them. */
   private readonly damaged = new Map<string, Set<string>>();
+  /**
+   * Article record keys a request found missing, per store identity: an
+   * article that never was looks the same, so only an explicit run (admin)
+   * checks them; anyone could otherwise make every run a repair.
+   */
+  private readonly maybeMissing = new Map<string, Set<string>>();
 
   constructor(options: ApplicationOptions = {}) {
     this.clock = options.clock ?? (() => new Date());
@@ -293,7 +300,12 @@ export class Application {
    * that the next run rewrites it if it plans it. Starts no run.
    */
   indexObjectMaybeMissing(svc: Services, key: string): void {
-    this.noteDamaged(svc.config, key);
+    addBounded(this.maybeMissing, storeIdentity(svc.config), key);
+  }
+
+  /** True when a request found index objects of `settings`' store damaged since the last run: the next run must be a rebuild. */
+  hasDamage(settings: StoreSettings): boolean {
+    return (this.damaged.get(storeIdentity(settings))?.size ?? 0) > 0;
   }
 
   /**
@@ -305,12 +317,20 @@ export class Application {
    * that changed, in `background` (the pings never delay or fail the run;
    * without it they run detached). The outcome is logged once, here.
    */
-  rebuild(settings: StoreSettings, store: ArticleStore, siteUrl?: string, background?: Background, log: Logger = this.log): Promise<RebuildReport> {
+  rebuild(
+    settings: StoreSettings,
+    store: ArticleStore,
+    siteUrl?: string,
+    background?: Background,
+    log: Logger = this.log,
+    options: { explicit?: boolean } = {},
+  ): Promise<RebuildReport> {
     const identity = storeIdentity(settings);
     let running = this.rebuildsInFlight.get(identity);
     if (!running) {
       let changedScopes: readonly FeedScope[] | undefined;
-      const repair = [...(this.damaged.get(identity) ?? [])];
+      const missing = options.explicit ? [...(this.maybeMissing.get(identity) ?? [])] : [];
+      const repair = [...(this.damaged.get(identity) ?? []), ...missing];
       running = this.serialized(identity, () =>
         rebuildIndex(store, {
           articlePrefix: settings.prefix,
@@ -324,8 +344,10 @@ export class Application {
         .then(
           (report) => {
             changedScopes = report.changedScopes;
-            const pending = this.damaged.get(identity);
-            for (const key of repair) pending?.delete(key);
+            for (const key of repair) {
+              this.damaged.get(identity)?.delete(key);
+              this.maybeMissing.get(identity)?.delete(key);
+            }
             log.info("index run finished", { ...summary(report), repairRequested: repair.length });
             return report;
           },
@@ -376,8 +398,7 @@ export class Application {
     const ignored = unique.filter((key) => !isArticleKey(key, settings.prefix));
     if (articles.length === 0) return { applied: [], remaining: [], changedScopes: [], reads: 0, writes: 0, ignored };
     const identity = storeIdentity(settings);
-    // Objects found damaged are rewritten by whichever update comes next, a change event's too.
-    const repair = [...(this.damaged.get(identity) ?? [])];
+    // Objects found damaged stay for the next run: repairing rebuilds the index in place, more than a change event's budget holds.
     const report = await this.serialized(identity, () =>
       this.indexUpdate(store, articles, {
         articlePrefix: settings.prefix,
@@ -386,16 +407,60 @@ export class Application {
         log: (message) => this.log.info(message),
         tombstoneDays: settings.tombstoneDays,
         ...(settings.websubHubs.length > 0 ? { budget: INDEX_BUDGET_WITH_HUBS } : {}),
-        ...(repair.length > 0 ? { repair } : {}),
       }),
     );
-    const pending = this.damaged.get(identity);
-    for (const key of repair) pending?.delete(key);
     if (report.changedScopes.length > 0) {
       await this.indexChanged(settings, siteUrl, report.changedScopes);
       this.afterChange(settings, siteUrl, report.changedScopes, background);
     }
     return { ...report, ignored };
+  }
+
+  /**
+   * One bounded reconciliation run over `settings`' store (the cron trigger):
+   * the index walks the bucket's listing from the cursor it keeps, within its
+   * default budget of store requests for one invocation (less the publish
+   * pings' share when there are hubs), and applies what no change event
+   * announced. Runs after any update of the same store under way; then
+   * forgets the documents of the feeds that changed and pings their hubs.
+   * The outcome is logged once, here, like a rebuild's.
+   * @throws {StoreError} when the store fails; the next run starts from the saved cursor.
+   */
+  async reconcile(settings: StoreSettings, store: ArticleStore, siteUrl?: string, background?: Background, log: Logger = this.log): Promise<ReconcileReport> {
+    const started = Date.now();
+    let report: ReconcileReport;
+    try {
+      report = await this.serialized(storeIdentity(settings), () =>
+        reconcile(store, {
+          articlePrefix: settings.prefix,
+          defaultLanguage: settings.defaultLanguage,
+          now: this.clock(),
+          log: (message) => log.info(message),
+          tombstoneDays: settings.tombstoneDays,
+          ...(settings.websubHubs.length > 0 ? { budget: INDEX_BUDGET_WITH_HUBS } : {}),
+        }),
+      );
+    } catch (error) {
+      const expected = error instanceof StoreError;
+      log[expected ? "warn" : "error"]("index run failed", failureFields(error, expected));
+      throw error;
+    }
+    log.info("index run finished", {
+      listed: report.listed ?? 0,
+      applied: report.applied.length,
+      remaining: report.remaining.length,
+      failed: report.failed?.length ?? 0,
+      completedPass: report.completedPass,
+      repaired: 0,
+      reads: report.reads,
+      writes: report.writes,
+      durationMs: Date.now() - started,
+    });
+    if (report.changedScopes.length > 0) {
+      await this.indexChanged(settings, siteUrl, report.changedScopes);
+      this.afterChange(settings, siteUrl, report.changedScopes, background);
+    }
+    return report;
   }
 
   /**
@@ -555,14 +620,7 @@ export class Application {
   }
 
   private noteDamaged(settings: StoreSettings, key: string): void {
-    const identity = storeIdentity(settings);
-    let keys = this.damaged.get(identity);
-    if (!keys) {
-      keys = new Set();
-      this.damaged.set(identity, keys);
-    }
-    if (keys.has(key) || keys.size >= MAX_REPAIR_KEYS) return;
-    keys.add(key);
+    addBounded(this.damaged, storeIdentity(settings), key);
   }
 
   private breaker(settings: StoreSettings): CircuitBreaker {
@@ -605,6 +663,17 @@ interface KnownPartners {
   /** The last version that passed every check (the stand-in for an invalid file). */
   lastValid: PartnerDefinition | null;
   expires: number;
+}
+
+/** Adds `key` to the set of `identity`, up to {@link MAX_REPAIR_KEYS} keys. */
+function addBounded(sets: Map<string, Set<string>>, identity: string, key: string): void {
+  let keys = sets.get(identity);
+  if (!keys) {
+    keys = new Set();
+    sets.set(identity, keys);
+  }
+  if (keys.has(key) || keys.size >= MAX_REPAIR_KEYS) return;
+  keys.add(key);
 }
 
 /** Identifies one bucket+prefix, so isolates serving several never mix their indexes. */

@@ -1,6 +1,7 @@
 /**
- * Operator endpoints. `POST /admin/reindex` rebuilds the index now instead of
- * at the next cron run. `adminAuth()` guards these and `POST /admin/changes`
+ * Operator endpoints. `POST /admin/reindex` runs one full pass of the index
+ * over the whole bucket now (the cron trigger walks it a bounded part per
+ * run), repairing damaged index objects. `adminAuth()` guards these and `POST /admin/changes`
  * (`change-routes.ts`).
  */
 import type { Context, Hono, MiddlewareHandler } from "hono";
@@ -50,13 +51,15 @@ async function isAdminToken(c: Context<AppEnv>, candidate: string): Promise<bool
 export function registerAdminRoutes(app: Hono<AppEnv>): void {
   app.post("/admin/reindex", adminAuth(), async (c) => {
     const svc = services(c);
-    const report = await svc.app.rebuild(svc.config, svc.app.indexStore(svc.config), svc.config.feed.siteUrl, svc.background, svc.log);
+    // An explicit run: it also checks the article records requests found missing (see `Application.indexObjectMaybeMissing`).
+    const report = await svc.app.rebuild(svc.config, svc.app.indexStore(svc.config), svc.config.feed.siteUrl, svc.background, svc.log, { explicit: true });
     return c.json({
       listed: report.listed,
       parsed: report.parsed,
       unchanged: report.unchanged,
       deleted: report.deleted,
       skipped: report.skipped,
+      failed: report.failed,
       repaired: report.repaired,
       reads: report.reads,
       writes: report.writes,

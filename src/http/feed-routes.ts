@@ -1,7 +1,9 @@
 /**
  * The feed documents: the main feeds, topic feeds (tag, author, language,
- * source host) and monthly archives (RFC 5005), each in RSS 2.0, Atom 1.0 and
- * JSON Feed 1.1. One handler serves every scope and format: the feed to feed
+ * source host) and archive pages (RFC 5005: at most 100 articles each, a
+ * month's newest page also under the month's own URL), each in RSS 2.0,
+ * Atom 1.0 and JSON Feed 1.1; JSON Feed documents continue through
+ * `next_url`. One handler serves every scope and format: the feed to feed
  * readers, and to a browser navigating there an HTML page of the same feed
  * (`negotiation.ts` tells them apart). The public and partners alike: only
  * the terms differ (`partners/terms.ts`).
@@ -14,9 +16,10 @@ import { feedDeltaSource } from "../feed/delta";
 import { FEED_FORMAT_INFO, FEED_FORMATS, type FeedFormat } from "../feed/formats";
 import { itemGuid } from "../feed/guid";
 import { type FeedDescriptor, type FeedItem, type FeedLink, renderFeed } from "../feed/render";
-import { indexKeys, isMonth, type Tombstone } from "../index/schema";
+import { formatCursor, idOfSortKey, parseCursor, timeOfSortKey } from "../index/order";
+import { type ArchivePage, type ArchiveRef, indexKeys, isMonth, type Tombstone } from "../index/schema";
 import { TOPIC_KIND_INFO, TOPIC_KINDS } from "../index/topic-kinds";
-import { canonicalTopicSlug, isTopicSlug } from "../index/topics";
+import { articleTopics, canonicalTopicSlug, isTopicSlug } from "../index/topics";
 import { feedVersions, renderFeedPage } from "../pages/feed-page";
 import { type FeedTerms, itemUnderTerms, releasedUnderTerms, topicAllowed } from "../partners/terms";
 import { parseIsoDate } from "../text/dates";
@@ -29,6 +32,9 @@ import { type AppEnv, type Services, services } from "./services";
 
 /** `?limit=` bounds: enough for a reader's first sync, small enough to render fast. */
 const MAX_LIMIT = 100;
+
+/** Archive page ids as the index hands them out. */
+const PAGE_PATTERN = /^[1-9][0-9]{0,8}$/;
 
 /** How long clients may keep the redirect from an alias of a topic (`www.`) to its canonical URL. */
 const REDIRECT_MAX_AGE = 86_400;
@@ -55,6 +61,13 @@ export function registerFeedRoutes(app: Hono<AppEnv>): void {
       if (!isMonth(month)) throw new HttpError(400, "Archive month must look like 2024-06.");
       return feedResponse(c, { kind: "archive", month }, format);
     });
+    app.get(`/archive/:month/page/:page/${file}`, (c) => {
+      const month = c.req.param("month");
+      const page = c.req.param("page");
+      if (!isMonth(month)) throw new HttpError(400, "Archive month must look like 2024-06.");
+      if (!PAGE_PATTERN.test(page)) notFound();
+      return feedResponse(c, { kind: "archive", month, page }, format);
+    });
   }
 }
 
@@ -65,6 +78,17 @@ export function parseLimit(raw: string | undefined): number | null {
     throw new HttpError(400, `limit must be a whole number from 1 to ${MAX_LIMIT}.`);
   }
   return Number(raw);
+}
+
+/**
+ * Parses `?before=` of the JSON main feed (where the previous page ended,
+ * see `formatCursor`); absent means the first page.
+ */
+export function parseBefore(raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  const cursor = parseCursor(raw);
+  if (cursor === null) throw new HttpError(400, "before must look like 2024-06-19T08:00:00.000Z/<article id>.");
+  return cursor;
 }
 
 /**
@@ -82,17 +106,25 @@ function canonicalRedirect(c: Context<AppEnv>, path: string): Response {
 
 async function feedResponse(c: Context<AppEnv>, scope: FeedScope, format: FeedFormat): Promise<Response> {
   const limit = parseLimit(c.req.query("limit"));
+  // Only the JSON main feed pages by cursor; RSS and Atom page through RFC 5005 archives.
+  const before = scope.kind === "main" && format === "json" ? parseBefore(c.req.query("before")) : null;
   const variant = feedVariant(c.req.header("Accept"));
   return serve(
     c,
     async () => {
       const svc = services(c);
       const terms = termsOf(c, svc);
-      const built = await buildScopeFeed(svc, terms, scope, format, limit);
+      const built = await buildScopeFeed(svc, terms, scope, format, limit, before);
       return variant === "page" ? feedPage(svc, terms, built) : feedDocument(built);
     },
     // The feed is what the URL names (the `reader` variant); the page for browsers is cached apart.
-    { significantParams: ["limit"], varyOnAccept: true, variant: variant === "page" ? "browser" : "reader", deltas: variant !== "page" },
+    // `before` makes a document of its own only where it is read (other routes must not split their cache by it).
+    {
+      significantParams: before === null ? ["limit"] : ["limit", "before"],
+      varyOnAccept: true,
+      variant: variant === "page" ? "browser" : "reader",
+      deltas: variant !== "page",
+    },
   );
 }
 
@@ -100,27 +132,44 @@ async function feedResponse(c: Context<AppEnv>, scope: FeedScope, format: FeedFo
 interface ScopeView {
   title: string;
   articles: readonly Article[];
-  /** Months with archives, newest first. */
-  months: readonly string[];
+  /** Months with archives, newest first, with the id of each one's newest page. */
+  months: readonly { month: string; newestPage: string }[];
+  /** Visible articles of the whole index (the sum over the months). */
+  total: number;
   builtAt: string;
+  /** The archive page shown (archive scopes; a JSON page after `before`, with its older neighbour). */
+  page?: ArchivePage;
   /** Articles withdrawn from this scope within TOMBSTONE_DAYS (RFC 6721), newest first. */
   tombstones: readonly Tombstone[];
 }
 
-async function loadScope(svc: Services, terms: FeedTerms, scope: FeedScope): Promise<ScopeView> {
+async function loadScope(svc: Services, terms: FeedTerms, scope: FeedScope, before: string | null): Promise<ScopeView> {
   const head = await svc.app.indexHead(svc);
   const siteTitle = svc.config.feed.title;
-  const months = head.months.map((entry) => entry.month);
+  const months = head.months;
+  const total = months.reduce((sum, entry) => sum + entry.count, 0);
   const tombstones = scopeTombstones(head.tombstones ?? [], scope, terms, svc.app.nowMs() - svc.config.tombstoneDays * 86_400_000);
+  const common = { months, total, builtAt: head.builtAt, tombstones };
   switch (scope.kind) {
     case "main":
-      return {
-        title: siteTitle,
-        articles: terms.topics === null ? head.items : await allowedTopicsItems(svc, terms),
-        months,
-        builtAt: head.builtAt,
-        tombstones,
-      };
+      if (before !== null) {
+        const older = await svc.index.olderThan(before);
+        if (!older) notFound();
+        // Under a topic allowlist, only the allowed topics' articles (as on the first page).
+        const items =
+          terms.topics === null
+            ? older.items
+            : older.items.filter((article) => articleTopics(article).some((topic) => topicAllowed(terms, topic.kind, topic.slug)));
+        return {
+          ...common,
+          title: siteTitle,
+          articles: items,
+          // A later page is a page of the archive: it announces no tombstones.
+          tombstones: [],
+          page: { month: "", page: "", items, full: false, newer: null, older: older.older },
+        };
+      }
+      return { ...common, title: siteTitle, articles: terms.topics === null ? head.items : await allowedTopicsItems(svc, terms) };
     case "topic": {
       // A topic outside a partner's allowlist is answered like a topic that does not exist.
       if (!topicAllowed(terms, scope.topic, scope.slug)) notFound();
@@ -132,17 +181,19 @@ async function loadScope(svc: Services, terms: FeedTerms, scope: FeedScope): Pro
         }
         notFound();
       }
-      return { title: `${siteTitle}: ${TOPIC_KIND_INFO[scope.topic].label} ${page.name}`, articles: page.items, months, builtAt: head.builtAt, tombstones };
+      return { ...common, title: `${siteTitle}: ${TOPIC_KIND_INFO[scope.topic].label} ${page.name}`, articles: page.items };
     }
     case "archive": {
-      const page = await svc.index.month(scope.month);
+      const page = await svc.index.archive(scope.month, scope.page);
       if (!page) {
-        if (months.includes(scope.month)) {
-          throw svc.app.indexDamaged(svc, indexKeys(svc.config.prefix).month(scope.month), "missing although the head lists it");
+        // The month's newest page, listed in the head: it exists and is missing from the bucket.
+        const listed = months.find((entry) => entry.month === scope.month);
+        if (listed !== undefined && listed.newestPage !== "" && (scope.page === undefined || scope.page === listed.newestPage)) {
+          throw svc.app.indexDamaged(svc, indexKeys(svc.config.prefix).archiveNode(scope.month, listed.newestPage), "missing although the head lists it");
         }
         notFound();
       }
-      return { title: `${siteTitle}: Archive ${scope.month}`, articles: page.items, months, builtAt: head.builtAt, tombstones };
+      return { ...common, title: `${siteTitle}: Archive ${scope.month}`, articles: page.items, page };
     }
   }
 }
@@ -194,26 +245,44 @@ async function allowedTopicsItems(svc: Services, terms: FeedTerms): Promise<Arti
   return [...byId.values()].sort((a, b) => (a.published === b.published ? (a.id < b.id ? -1 : 1) : a.published < b.published ? 1 : -1));
 }
 
-async function buildScopeFeed(svc: Services, terms: FeedTerms, scope: FeedScope, format: FeedFormat, limit: number | null): Promise<ScopeFeed> {
-  const view = await loadScope(svc, terms, scope);
+async function buildScopeFeed(
+  svc: Services,
+  terms: FeedTerms,
+  scope: FeedScope,
+  format: FeedFormat,
+  limit: number | null,
+  before: string | null,
+): Promise<ScopeFeed> {
+  const view = await loadScope(svc, terms, scope, before);
   const { feed } = svc.config;
   const now = svc.app.clock();
   // A topic or month whose articles are all embargoed does not exist yet: its name must not leak.
   // Whether it exists is the public's view; a partner's terms may then leave it empty.
   if (scope.kind !== "main" && !view.articles.some((article) => isVisible(article, now))) notFound();
   const visible = view.articles.filter((article) => releasedUnderTerms(article, now, terms));
-  // An archive document is complete by default (RFC 5005 §4); live feeds show the newest `limit`.
-  const shown = visible.slice(0, limit ?? (scope.kind === "archive" ? visible.length : feed.limit));
+  // An archive page is complete by default (RFC 5005 §4), and so is a later JSON page; live feeds show the newest `limit`.
+  const complete = scope.kind === "archive" || before !== null;
+  const shown = visible.slice(0, limit ?? (complete ? visible.length : feed.limit));
   // A withdrawal changes the document as much as an edit: Last-Modified moves with it (If-Modified-Since clients).
   const newestTombstone = view.tombstones.reduce<string | null>((newest, t) => (newest === null || t.when > newest ? t.when : newest), null);
   const newestItem = newestUpdate(shown);
   const updated =
     (newestItem !== null && newestTombstone !== null ? (newestItem > newestTombstone ? newestItem : newestTombstone) : (newestItem ?? newestTombstone)) ??
     view.builtAt;
-  const closedArchive = scope.kind === "archive" && isMonthOver(scope.month, now);
-  const neighbours = archiveNeighbours(scope, view.months);
+  // A full archive page with a newer one after it changes no more (unless an article in it does).
+  const settled = scope.kind === "archive" && view.page !== undefined && view.page.full && view.page.newer !== null;
+  const archived = scope.kind === "archive" && (settled || isMonthOver(scope.month, now));
+  const neighbours = archiveNeighbours(scope, view);
 
-  const selfUrl = terms.linkBase + feedPath(scope, format) + (limit === null ? "" : `?limit=${limit}`);
+  const query = new URLSearchParams();
+  if (before !== null) query.set("before", formatCursor({ published: timeOfSortKey(before), id: idOfSortKey(before) }));
+  if (limit !== null) query.set("limit", String(limit));
+  const selfUrl = terms.linkBase + feedPath(scope, format) + (query.size > 0 ? `?${query}` : "");
+  const links = feedLinks(terms.linkBase, scope, format, neighbours);
+  if (format === "json") {
+    const next = jsonNextPage(terms.linkBase, scope, view, visible, shown, limit, before);
+    if (next !== null) links.push({ rel: "next", href: next });
+  }
   const hubs = advertisedHubs(svc.config.websubHubs, scope, terms, limit);
   // No XSLT stylesheet is named any more: browsers get the HTML page instead (`/feed.xsl` stays for old copies).
   const descriptor: FeedDescriptor = {
@@ -225,9 +294,9 @@ async function buildScopeFeed(svc: Services, terms: FeedTerms, scope: FeedScope,
     language: scope.kind === "topic" && scope.topic === "languages" ? scope.slug : feed.language,
     siteUrl: feed.siteUrl,
     selfUrl,
-    links: feedLinks(terms.linkBase, scope, format, neighbours),
+    links,
     updated,
-    ...(scope.kind === "archive" ? { archive: closedArchive } : {}),
+    ...(scope.kind === "archive" ? { archive: archived } : {}),
     ...(hubs.length > 0 ? { hubs } : {}),
     ...(view.tombstones.length > 0
       ? { tombstones: view.tombstones.map((t) => ({ ref: itemGuid(feed.guidAuthority, t.id), when: t.when, comment: t.reason })) }
@@ -238,7 +307,7 @@ async function buildScopeFeed(svc: Services, terms: FeedTerms, scope: FeedScope,
     guid: itemGuid(feed.guidAuthority, article.id),
     link: article.sourceUrl ?? terms.linkBase + articlePath(article.id),
   }));
-  return { scope, format, descriptor, items, neighbours, updated, maxAge: closedArchive ? "immutable" : svc.config.cacheMaxAgeSeconds };
+  return { scope, format, descriptor, items, neighbours, updated, maxAge: settled ? "immutable" : svc.config.cacheMaxAgeSeconds };
 }
 
 /**
@@ -274,7 +343,7 @@ function feedPage(svc: Services, terms: FeedTerms, built: ScopeFeed): Representa
   const { siteUrl, title } = svc.config.feed;
   // The public page links within the site by path; a partner's keeps its prefix (an absolute base).
   const within = terms.partner ? terms.linkBase : "";
-  const archivePage = (month: string): { month: string; url: string } => ({ month, url: within + feedPath({ kind: "archive", month }, built.format) });
+  const archivePage = (ref: ArchiveRef): { month: string; url: string } => ({ month: ref.month, url: within + archivePath(ref, built.format) });
   return {
     body: renderFeedPage({
       feed: built.descriptor,
@@ -295,25 +364,29 @@ function feedPage(svc: Services, terms: FeedTerms, built: ScopeFeed): Representa
   };
 }
 
-/** The archive months just older and newer than a scope's items (RFC 5005 §4). */
+/** The archive pages just older and newer than a scope's items (RFC 5005 §4). */
 interface ArchiveNeighbours {
-  older?: string | undefined;
-  newer?: string | undefined;
+  older?: ArchiveRef | undefined;
+  newer?: ArchiveRef | undefined;
 }
 
 /**
- * The main feed's older neighbour is the newest month; a month's neighbours are
- * the months around it (an unlisted month still finds the next older one).
- * Topic feeds have no archives.
+ * The main feed's older neighbour is the newest month's newest page; an
+ * archive page's neighbours are the pages the index links it to (across
+ * months). Topic feeds have no archives.
  */
-function archiveNeighbours(scope: FeedScope, months: readonly string[]): ArchiveNeighbours {
-  if (scope.kind === "main") return { older: months[0] };
-  if (scope.kind !== "archive") return {};
-  const position = months.indexOf(scope.month);
-  return {
-    older: position >= 0 ? months[position + 1] : months.find((month) => month < scope.month),
-    newer: position > 0 ? months[position - 1] : undefined,
-  };
+function archiveNeighbours(scope: FeedScope, view: ScopeView): ArchiveNeighbours {
+  if (scope.kind === "main") {
+    const newest = view.months[0];
+    return view.page === undefined && newest !== undefined ? { older: { month: newest.month, page: newest.newestPage } } : {};
+  }
+  if (scope.kind !== "archive" || view.page === undefined) return {};
+  return { older: view.page.older ?? undefined, newer: view.page.newer ?? undefined };
+}
+
+/** The path of an archive page; pages of the older layout (no page ids) are whole months. */
+function archivePath(ref: ArchiveRef, format: FeedFormat): string {
+  return feedPath(ref.page === "" ? { kind: "archive", month: ref.month } : { kind: "archive", month: ref.month, page: ref.page }, format);
 }
 
 /** rel=alternate for the other formats, and the RFC 5005 archive links of the scope, below `linkBase`. */
@@ -323,17 +396,48 @@ function feedLinks(linkBase: string, scope: FeedScope, format: FeedFormat, neigh
     href: linkBase + feedPath(scope, other),
     type: FEED_FORMAT_INFO[other].mediaType,
   }));
-  const archive = (month: string): string => linkBase + feedPath({ kind: "archive", month }, format);
   if (scope.kind === "archive") {
     links.push({ rel: "current", href: linkBase + feedPath({ kind: "main" }, format) });
-    if (neighbours.newer) links.push({ rel: "next-archive", href: archive(neighbours.newer) });
+    if (neighbours.newer) links.push({ rel: "next-archive", href: linkBase + archivePath(neighbours.newer, format) });
   }
-  if (neighbours.older) {
-    links.push({ rel: "prev-archive", href: archive(neighbours.older) });
-    // JSON Feed has no archive links; its next_url pages to older items (JSON Feed 1.1 "next_url").
-    if (format === "json") links.push({ rel: "next", href: archive(neighbours.older) });
-  }
+  if (neighbours.older) links.push({ rel: "prev-archive", href: linkBase + archivePath(neighbours.older, format) });
   return links;
+}
+
+/**
+ * JSON Feed 1.1 `next_url`: the page that continues exactly where this one
+ * ends, never repeating one of its items. From the main feed, the articles
+ * older than its last one (`?before=`); from an archive page, the next older
+ * page; a page cut short by `limit` continues after its last item.
+ */
+function jsonNextPage(
+  linkBase: string,
+  scope: FeedScope,
+  view: ScopeView,
+  visible: readonly Article[],
+  shown: readonly Article[],
+  limit: number | null,
+  before: string | null,
+): string | null {
+  const last = shown.at(-1);
+  const main = linkBase + feedPath({ kind: "main" }, "json");
+  const after = (article: Article): string => {
+    const query = new URLSearchParams({ before: formatCursor(article) });
+    if (limit !== null && before !== null) query.set("limit", String(limit));
+    return `${main}?${query}`;
+  };
+  if (scope.kind === "main" && before === null) {
+    if (last === undefined || view.total <= shown.length) return null;
+    // An index of the older layout (while an upgrade is under way) pages by whole months.
+    const newest = view.months[0];
+    if (newest !== undefined && newest.newestPage === "") return linkBase + archivePath({ month: newest.month, page: "" }, "json");
+    // More visible articles than the page shows: continue after its last one.
+    return after(last);
+  }
+  if (scope.kind === "topic") return null;
+  if (last !== undefined && shown.length < visible.length) return after(last);
+  const older = view.page?.older;
+  return older ? linkBase + archivePath(older, "json") : null;
 }
 
 function newestUpdate(articles: readonly Article[]): string | null {

@@ -1,35 +1,68 @@
 /**
- * Request-time access to the index objects, through an isolate-memory cache.
+ * Request-time access to the index objects, with an isolate-memory cache.
  *
- * A Worker isolate serves many requests; keeping the parsed head for a short
+ * A Worker isolate serves many requests; keeping parsed objects for a short
  * time means most feed requests make no store request at all, and a cold one
- * makes exactly one read per index object it needs (the head for main feeds).
- * The cache belongs to the application layer, which outlives the per-request
- * store objects: the identity of the bucket (`cacheKey`), not of the store
- * object, is what makes two requests share an entry.
+ * reads the head plus the objects its scope needs (a topic window; an archive
+ * page and its month's root). The cache belongs to the application layer,
+ * which outlives the per-request store objects: the identity of the bucket
+ * (`cacheKey`), not of the store object, is what makes two requests share an
+ * entry.
+ *
+ * Which index: this version's, once complete. While a newer version is being
+ * built (an upgrade), readers keep using the newest complete older one (a
+ * folder `_index/v<n>/` of this layout, or the older layout of versions 1 to
+ * 3 at the top of `_index/`), and only fall back to an incomplete index when
+ * there is nothing else.
+ *
+ * Counts: the head stores each topic's and month's total including
+ * future-dated articles, and holds every future-dated article itself; the
+ * visible counts are derived at read time, so an embargo lifting changes
+ * them without a write.
+ *
+ * Damage: an object that exists but cannot be used (garbage, truncated,
+ * another version, another key's content) is reported to `onUnreadable`
+ * and answered from its last good copy when there is one; a request never
+ * fails on a property access deep in a renderer.
  */
 import { BoundedCache, parsedWeight } from "../app/bounded-cache";
 import type { Article } from "../article/model";
 import { type ArticleStore, StoreError } from "../store/store";
-import { type Decoded, decodeArticlePage, decodeHead, decodeMonthPage, decodeTopicPage } from "./codec";
-import { type IndexHead, indexKeys, isMonth, isTopicKind, type MonthPage, type TopicKind, type TopicPage } from "./schema";
+import {
+  type Decoded,
+  decodeArticleRecord,
+  decodeHead,
+  decodeLegacyArticle,
+  decodeLegacyHead,
+  decodeLegacyPage,
+  decodeTopic,
+  isArticle,
+  type LegacyHead,
+  nodeDecoder,
+} from "./codec";
+import { UnreadableIndexError } from "./errors";
+import { compareSortKeys, isFuture, monthOf, timeOfSortKey } from "./order";
+import {
+  type ArchivePage,
+  type ArchiveRef,
+  type CatalogEntry,
+  INDEX_VERSION,
+  type IndexHead,
+  indexKeys,
+  isMonth,
+  isTopicKind,
+  LAYOUT_VERSION,
+  type MonthCount,
+  PAGE_SIZE,
+  type StoredHead,
+  TOPIC_KINDS,
+  type TopicKind,
+  type TopicPage,
+} from "./schema";
+import { articleTopics } from "./topics";
+import { type NodeSource, TreeReader } from "./tree";
 
-/**
- * An index object exists but cannot be used: garbage, truncated, of another
- * index version, or holding another key's content. A `StoreError`, because
- * for a request it is the same as a store failure (serve the last good copy
- * or a 503), never a 404: the thing asked for exists, only its copy is bad.
- */
-export class UnreadableIndexError extends StoreError {
-  constructor(
-    key: string,
-    readonly reason: string,
-  ) {
-    super("get", key);
-    this.name = "UnreadableIndexError";
-    this.message = `index object "${key}" is unreadable: ${reason}`;
-  }
-}
+export { UnreadableIndexError };
 
 /**
  * Read access to one index (one bucket and article prefix). Every method
@@ -40,10 +73,21 @@ export class UnreadableIndexError extends StoreError {
 export interface IndexReader {
   /** The head, or null when no index was built yet or it is unreadable (reported through `onUnreadable`). */
   head(): Promise<IndexHead | null>;
-  /** One topic page, or null when there is no such topic. */
+  /** One topic window, or null when there is no such topic. */
   topic(kind: TopicKind, slug: string): Promise<TopicPage | null>;
-  /** The archive page of a `YYYY-MM` month, or null when the month has no articles or is malformed. */
-  month(month: string): Promise<MonthPage | null>;
+  /**
+   * One archive page of a `YYYY-MM` month: `page` by id, or the month's
+   * newest page when omitted. Null when the month has no visible article or
+   * there is no such page.
+   */
+  archive(month: string, page?: string): Promise<ArchivePage | null>;
+  /**
+   * Articles older than the one with sort key `cursor`, for JSON Feed paging:
+   * the rest of the archive page that holds the cursor (or the next older
+   * page when nothing is left in it), and the page after those. Null when
+   * the index cannot page (no index, or the older layout).
+   */
+  olderThan(cursor: string): Promise<{ items: Article[]; older: ArchiveRef | null } | null>;
   /** One article by id (any age, including future-dated ones: callers apply `isVisible`), or null. */
   article(id: string): Promise<Article | null>;
   /**
@@ -110,7 +154,13 @@ function identityOf(store: ArticleStore): string {
 }
 
 /** Longest id or slug looked up at all: longer ones cannot be in the index and are not worth a read. */
-const MAX_NAME = 512;
+const MAX_NAME = 2_048;
+
+/** Which objects a reader reads: a folder of this layout, or the older layout (one object per month). */
+type Source = { layout: "current"; base: string; stored: StoredHead } | { layout: "legacy"; head: LegacyHead };
+
+/** Derived views of stored heads, per number of future-dated items already visible. */
+const views = new WeakMap<object, { lifted: number; view: IndexHead }>();
 
 /**
  * A reader over the index of `options.articlePrefix` in `store`. A malformed
@@ -135,33 +185,45 @@ export function createIndexReader(store: ArticleStore, options: IndexReaderOptio
   const lastGood = options.lastGood;
   const lastGoodMs = (options.lastGoodSeconds ?? 86_400) * 1000;
   let stale: StoreError | null = null;
+  /** Without the cache (INDEX_TTL=0), one request still reads each object once. */
+  const own = new Map<string, Promise<unknown>>();
 
   /**
    * The object at `key`, decoded and checked by `accept` (which returns why
    * a decoded object does not belong at this key, or null when it does).
    */
-  function load<T>(key: string, decode: (body: Uint8Array) => Decoded<T>, accept: (value: T) => string | null = () => null): Promise<Loaded<T>> {
+  function load<T>(key: string, decode: (body: Uint8Array) => Decoded<T>, accept: (value: T) => string | null = () => null, report = true): Promise<Loaded<T>> {
     const id = `${scope}\n${key}`;
     const time = clock();
-    const hit = cache.get(id, time);
+    const hit = ttlMs === 0 ? own.get(id) : cache.get(id, time);
     if (hit !== undefined) return hit as Promise<Loaded<T>>;
 
     const pending: { value?: Promise<unknown> } = {};
     const value = (async (): Promise<Loaded<T>> => {
       const object = await store.get(key);
       if (object === null) return null;
-      if (pending.value) cache.update(id, pending.value, { weight: parsedWeight(object.body.byteLength) });
+      if (pending.value && ttlMs > 0) cache.update(id, pending.value, { weight: parsedWeight(object.body.byteLength) });
       const decoded = decode(object.body);
       const reason = decoded.ok ? accept(decoded.value) : decoded.reason;
       if (decoded.ok && reason === null) {
         lastGood?.set(id, decoded.value, parsedWeight(object.body.byteLength), clock() + lastGoodMs);
         return { value: decoded.value };
       }
-      onUnreadable(key, reason ?? "unknown");
+      if (report) onUnreadable(key, reason ?? "unknown");
       return { unreadable: reason ?? "unknown" };
     })();
     pending.value = value;
-    if (ttlMs === 0) return value;
+    if (ttlMs === 0) {
+      own.set(id, value);
+      // Only values are kept: the request may build or repair the index and ask again.
+      value.then(
+        (result) => {
+          if (result === null || "unreadable" in result) own.delete(id);
+        },
+        () => own.delete(id),
+      );
+      return value;
+    }
     // Until it settles, the entry lives for the full TTL so concurrent callers share it.
     cache.set(id, value, 0, time + ttlMs);
     value.then(
@@ -182,10 +244,10 @@ export function createIndexReader(store: ArticleStore, options: IndexReaderOptio
    * unreadable, its last good value if there is one (and the reader turns
    * stale); otherwise the failure rejects.
    */
-  async function usable<T>(key: string, loaded: Promise<Loaded<T>>): Promise<T | null> {
+  async function read<T>(key: string, decode: (body: Uint8Array) => Decoded<T>, accept?: (value: T) => string | null): Promise<T | null> {
     let failure: StoreError;
     try {
-      const result = await loaded;
+      const result = await load(key, decode, accept);
       if (result === null) return null;
       if (!("unreadable" in result)) return result.value;
       failure = new UnreadableIndexError(key, result.unreadable);
@@ -198,49 +260,238 @@ export function createIndexReader(store: ArticleStore, options: IndexReaderOptio
     stale ??= failure;
     return kept as T;
   }
-  const elsewhere = "holds the content of another key";
+
+  /** Like {@link read}, but an unreadable object without a last good copy reads as none. */
+  async function readOrNone<T>(key: string, decode: (body: Uint8Array) => Decoded<T>): Promise<T | null> {
+    try {
+      return await read(key, decode);
+    } catch (error) {
+      if (error instanceof UnreadableIndexError) return null;
+      throw error;
+    }
+  }
+
+  /** An object of an older index: only a stand-in while this one is built; nothing repairs it, so a bad one reads as none, unreported. */
+  async function quiet<T>(key: string, decode: (body: Uint8Array) => Decoded<T>): Promise<T | null> {
+    const loaded = await load(key, decode, undefined, false);
+    return loaded !== null && "value" in loaded ? loaded.value : null;
+  }
+
+  /** Nodes for one lookup: each read once even without the cache (a tree walk reads its root more than once). */
+  const nodes = (): NodeSource => {
+    const seen = new Map<string, Promise<unknown>>();
+    return {
+      get<T>(key: string, decode: (body: Uint8Array) => Decoded<T>): Promise<T | null> {
+        let value = seen.get(key) as Promise<T | null> | undefined;
+        if (value === undefined) {
+          value = read(key, decode);
+          seen.set(key, value);
+        }
+        return value;
+      },
+    };
+  };
+
+  /**
+   * The index to read. Without a cache (INDEX_TTL=0) a reader still decides
+   * once: it lives for one request, whose scope and head must come from the
+   * same index.
+   */
+  let decided: Source | null = null;
+  async function source(): Promise<Source | null> {
+    if (ttlMs > 0) return findSource();
+    if (decided !== null) return decided;
+    // "No index yet" is not kept: the request may build it and ask again.
+    decided = await findSource();
+    return decided;
+  }
+
+  /** The index to read: see the module comment. An unreadable head of this version (no last good copy) counts as none. */
+  async function findSource(): Promise<Source | null> {
+    const current = await readOrNone(keys.head, decodeHead);
+    if (current?.complete) return { layout: "current", base: keys.base, stored: current };
+    for (let version = INDEX_VERSION - 1; version >= LAYOUT_VERSION; version--) {
+      const base = keys.versionBase(version);
+      const older = await quiet(`${base}head.json`, decodeHead);
+      if (older?.complete) return { layout: "current", base, stored: older };
+    }
+    const legacy = await quiet(keys.legacy.head, decodeLegacyHead);
+    if (legacy !== null) return { layout: "legacy", head: legacy };
+    return current === null ? null : { layout: "current", base: keys.base, stored: current };
+  }
+
+  /** Object keys below the folder `base` of this layout. */
+  const under = (base: string, key: string): string => base + key.slice(keys.base.length);
+
+  async function head(): Promise<IndexHead | null> {
+    const found = await source();
+    if (found === null) return null;
+    if (found.layout === "legacy") return legacyView(found.head);
+    return viewOf(found.stored, new Date(clock()));
+  }
+
+  async function archive(month: string, page?: string): Promise<ArchivePage | null> {
+    if (!isMonth(month) || (page !== undefined && !/^[1-9][0-9]{0,8}$/.test(page))) return null;
+    const found = await source();
+    if (found === null) return null;
+    const view = found.layout === "legacy" ? legacyView(found.head) : viewOf(found.stored, new Date(clock()));
+    const position = view.months.findIndex((entry) => entry.month === month);
+    const entry = view.months[position];
+    if (entry === undefined) return null;
+    const newerMonth = view.months[position - 1];
+    const olderMonth = view.months[position + 1];
+    if (found.layout === "legacy") {
+      if (page !== undefined) return null;
+      const stored = await quiet(keys.legacy.month(month), decodeLegacyPage);
+      if (stored === null) return null;
+      return {
+        month,
+        page: "",
+        items: stored.items,
+        full: false,
+        newer: newerMonth ? { month: newerMonth.month, page: "" } : null,
+        older: olderMonth ? { month: olderMonth.month, page: "" } : null,
+      };
+    }
+    const id = page ?? entry.newestPage;
+    // The page and the month's root (its neighbours are found through it) are read at once.
+    const pages = nodes();
+    const tree = new TreeReader(pages, { ...monthTreeShape, nodeKey: (node: string) => under(found.base, keys.archiveNode(month, node)) });
+    const [node] = await Promise.all([pages.get(under(found.base, keys.archiveNode(month, id)), monthNodes), tree.root()]);
+    if (node === null || node.type !== "leaf" || node.entries.length === 0) return null;
+    const around = await tree.neighbours(id, (node.entries[0] as [string, Article])[0]);
+    if (around === null) return null;
+    return {
+      month,
+      page: id,
+      // A leaf holds its entries in sort-key order: newest first.
+      items: node.entries.map(([, article]) => article),
+      full: node.entries.length >= PAGE_SIZE,
+      newer: around.prev !== null ? { month, page: around.prev } : newerMonth ? { month: newerMonth.month, page: newerMonth.oldestPage } : null,
+      older: around.next !== null ? { month, page: around.next } : olderMonth ? { month: olderMonth.month, page: olderMonth.newestPage } : null,
+    };
+  }
 
   return {
     get stale() {
       return stale;
     },
+    head,
+    archive,
 
-    async head() {
-      try {
-        return await usable(keys.head, load(keys.head, decodeHead));
-      } catch (error) {
-        // An unreadable head without a last good copy reads as none: the caller rebuilds, which rewrites it.
-        if (error instanceof UnreadableIndexError) return null;
-        throw error;
+    async topic(kind, slug) {
+      if (!isTopicKind(kind) || slug === "" || slug.length > MAX_NAME) return null;
+      const found = await source();
+      if (found === null) return null;
+      if (found.layout === "legacy") {
+        const page = await quiet(keys.legacy.topic(kind, slug), decodeLegacyPage);
+        return page === null ? null : { version: 1, kind, slug, name: page.name ?? slug, items: page.items };
       }
+      const topic = await read(under(found.base, keys.topic(kind, slug)), decodeTopic);
+      // Another topic's object (two slugs whose shortened keys collide) is not this one: none.
+      if (topic === null || topic.kind !== kind || topic.slug !== slug) return null;
+      return { version: topic.version, kind, slug, name: topic.name, items: topic.items };
     },
 
-    topic(kind, slug) {
-      if (!isTopicKind(kind) || slug === "" || slug.length > MAX_NAME) return Promise.resolve(null);
-      const key = keys.topic(kind, slug);
-      return usable(
-        key,
-        load(key, decodeTopicPage, (page) => (page.kind === kind && page.slug === slug ? null : elsewhere)),
-      );
-    },
-
-    month(month) {
-      if (!isMonth(month)) return Promise.resolve(null);
-      const key = keys.month(month);
-      return usable(
-        key,
-        load(key, decodeMonthPage, (page) => (page.month === month ? null : elsewhere)),
-      );
+    async olderThan(cursor) {
+      const found = await source();
+      if (found === null || found.layout === "legacy") return null;
+      const month = monthOf(timeOfSortKey(cursor));
+      if (!isMonth(month)) return null;
+      const tree = new TreeReader(nodes(), { ...monthTreeShape, nodeKey: (id: string) => under(found.base, keys.archiveNode(month, id)) });
+      const holder = await tree.leafFor(cursor);
+      if (holder === null) return null;
+      const after = holder.leaf.entries.filter(([key]) => compareSortKeys(key, cursor) > 0).map(([, article]) => article);
+      const rest = await archive(month, holder.id);
+      if (rest === null) return null;
+      if (after.length > 0) return { items: after, older: rest.older };
+      // Nothing left in the cursor's page: the next older page, whole.
+      const older = rest.older === null ? null : await archive(rest.older.month, rest.older.page);
+      return older === null ? { items: [], older: null } : { items: older.items, older: older.older };
     },
 
     async article(id) {
       if (id === "" || id.length > MAX_NAME) return null;
-      const key = keys.article(id);
-      const page = await usable(
-        key,
-        load(key, decodeArticlePage, (found) => (found.article.id === id ? null : elsewhere)),
-      );
-      return page?.article ?? null;
+      const found = await source();
+      if (found === null) return null;
+      if (found.layout === "legacy") {
+        const stored = await quiet(keys.legacy.article(id), decodeLegacyArticle);
+        return stored !== null && stored.article.id === id ? stored.article : null;
+      }
+      const record = await read(under(found.base, keys.article(id)), decodeArticleRecord);
+      return record?.article !== undefined && record.article !== null && record.article.id === id ? record.article : null;
     },
   };
+}
+
+const monthNodes = nodeDecoder(isArticle);
+/** How month trees are stored (only their reading matters here). */
+const monthTreeShape = { leafCapacity: PAGE_SIZE, branchCapacity: 1_000, counted: true, decode: monthNodes };
+
+/**
+ * The head as readers see it at `now`: visible counts (totals less the
+ * future-dated articles the head holds), topics and months without a
+ * visible article left out, the catalog in display order.
+ */
+function viewOf(stored: StoredHead, now: Date): IndexHead {
+  const future = stored.items.filter((item) => isFuture(item.published, now));
+  const lifted = stored.items.length - future.length;
+  const memo = views.get(stored);
+  if (memo !== undefined && memo.lifted === lifted) return memo.view;
+
+  const futureTopics = new Map<string, number>();
+  const futureMonths = new Map<string, number>();
+  const liftedUpdates = new Map<string, string>();
+  for (const item of stored.items) {
+    const refs = articleTopics(item);
+    if (isFuture(item.published, now)) {
+      for (const ref of refs) futureTopics.set(`${ref.kind}/${ref.slug}`, (futureTopics.get(`${ref.kind}/${ref.slug}`) ?? 0) + 1);
+      const month = monthOf(item.published);
+      futureMonths.set(month, (futureMonths.get(month) ?? 0) + 1);
+    } else {
+      // A topic's update includes articles whose embargo lifted after the head was written.
+      for (const ref of refs) {
+        const id = `${ref.kind}/${ref.slug}`;
+        if (item.updated > (liftedUpdates.get(id) ?? "")) liftedUpdates.set(id, item.updated);
+      }
+    }
+  }
+  const catalog = Object.fromEntries(
+    TOPIC_KINDS.map((kind) => {
+      const entries: CatalogEntry[] = [];
+      for (const entry of stored.catalog[kind]) {
+        const id = `${kind}/${entry.slug}`;
+        const count = entry.total - (futureTopics.get(id) ?? 0);
+        if (count <= 0) continue;
+        const lifted = liftedUpdates.get(id) ?? "";
+        entries.push({ slug: entry.slug, name: entry.name, count, updated: lifted > entry.updated ? lifted : entry.updated });
+      }
+      entries.sort((a, b) => b.count - a.count || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+      return [kind, entries];
+    }),
+  ) as Record<TopicKind, CatalogEntry[]>;
+  const months: MonthCount[] = [];
+  for (const entry of stored.months) {
+    const count = entry.total - (futureMonths.get(entry.month) ?? 0);
+    if (count > 0) months.push({ month: entry.month, count, newestPage: entry.newestPage, oldestPage: entry.oldestPage });
+  }
+  const view: IndexHead = { version: stored.version, builtAt: stored.builtAt, items: stored.items, catalog, months, tombstones: stored.tombstones ?? [] };
+  views.set(stored, { lifted, view });
+  return view;
+}
+
+/** A head of the older layout as readers see it (its months are single documents, without pages). */
+function legacyView(head: LegacyHead): IndexHead {
+  const memo = views.get(head);
+  if (memo !== undefined) return memo.view;
+  const view: IndexHead = {
+    version: head.version,
+    builtAt: head.builtAt,
+    items: head.items,
+    catalog: head.catalog,
+    months: head.months.map((entry) => ({ month: entry.month, count: entry.count, newestPage: "", oldestPage: "" })),
+    tombstones: head.tombstones ?? [],
+  };
+  views.set(head, { lifted: 0, view });
+  return view;
 }

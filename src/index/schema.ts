@@ -1,27 +1,34 @@
 /**
- * The JSON objects the index keeps in the bucket, and where they live.
+ * The objects the index keeps in the bucket, and where they live.
  *
- * Layout below `<articlePrefix>_index/` (see {@link indexKeys}):
+ * Layout below `<articlePrefix>_index/v<INDEX_VERSION>/` (see {@link indexKeys}):
  *
  * ```
- * manifest.json                every listed article key -> etag + metadata or skip reason;
- *                              read only by the rebuild, never by a request
- * head.json                    newest articles in full + catalog + month counts;
- *                              the one object main feeds, the home page and OPML read
- * topics/<kind>/<slug>.json    newest articles of one tag / author / language / source
- * months/<YYYY-MM>.json        every article of one calendar month (UTC), for archives
- * articles/<id>.json           one article, for the article page of any age
+ * head.json                      main window: newest articles in full, then sort keys; the catalog of
+ *                                topics and months; the one object main feeds, the home page and OPML read
+ * state.json                     the reconciliation's cursor through the listing
+ * manifest/<node>.json           B+tree over object keys: ETag and id (or skip reason) of every article object
+ * articles/<id>.json             one article and the other keys that claim its id
+ * topics/<kind>/<slug>.json      topic window: the topic's newest articles in full, then sort keys
+ * tails/main/<node>.json         B+tree of the sort keys of older articles (beyond the head's window)
+ * tails/<kind>/<slug>/<node>.json  the same per topic
+ * archive/<YYYY-MM>/<node>.json  B+tree of one month's articles; its leaves are the RFC 5005 archive
+ *                                pages (at most 100 articles each), `root.json` lists them in order
  * ```
  *
- * Why several objects rather than one: a request must cost at most a couple of
- * store reads whatever the bucket size, so each page a request needs is one
- * bounded object; and the rebuild rewrites only the objects an edit touches.
+ * Why this shape: every object a change or a request reads or writes has a
+ * bounded size whatever the size of the archive. A window holds a fixed
+ * number of articles; trees have nodes of bounded size (a lookup reads the
+ * root and one leaf until a tree holds hundreds of thousands of entries, then
+ * one node more per level); an archive page holds at most 100 articles. The
+ * only objects that grow are the catalog in the head (with the number of
+ * distinct topics and months, not of articles) and a tree's root (one entry
+ * per node below it, bounded by its capacity).
  *
- * Every object carries {@link INDEX_VERSION}; a reader treats an object of
- * another version as missing, and the rebuild treats a manifest of another
- * version as absent (full rebuild). Bump it whenever the shape of these objects
- * or the output of the article parser changes, since unchanged objects (same
- * ETag) are otherwise never parsed again.
+ * Every object carries {@link INDEX_VERSION}. Bump it whenever the shape of
+ * these objects or the output of the article parser changes: the index is
+ * then built anew in a folder of its own while readers keep using the older
+ * one until the new one is complete (see `changes.ts`).
  */
 import type { Article } from "../article/model";
 import { hashHex } from "./hash";
@@ -29,35 +36,54 @@ import type { TopicKind } from "./topic-kinds";
 
 export { isTopicKind, TOPIC_KINDS, type TopicKind } from "./topic-kinds";
 
-/** Version of every index object; objects of another version are ignored. */
-export const INDEX_VERSION = 3;
+/**
+ * Version of every index object, and the name of its folder. Versions 1 to
+ * 3 had one manifest object and one object per month at the top of the
+ * index folder (2 and 3 changed the article: image text, withdrawal,
+ * correction).
+ */
+export const INDEX_VERSION = 4;
 
-/** How many newest visible articles a head or topic page holds in full. */
+/** Oldest version whose objects have this layout (readers accept objects from it up to {@link INDEX_VERSION}). */
+export const LAYOUT_VERSION = 4;
+
+/** Versions of the older layout (one manifest, one object per month), read while an upgrade is under way. */
+export const LEGACY_VERSIONS: readonly number[] = [1, 2, 3];
+
+/** How many newest visible articles a head or topic window holds in full, and an archive page at most. */
 export const PAGE_SIZE = 100;
+
+// ---------------------------------------------------------------------------
+// What readers see
 
 /** One topic in the catalog of the head (enough to render a link and an OPML outline). */
 export interface CatalogEntry {
   /** URL-safe identity: `slugify(name)` for tags and authors, lower-case tag for languages, host for sources. */
   slug: string;
-  /** Display name, as written in the newest article that carries it. */
+  /** Display name, as written in the topic's newest visible article. */
   name: string;
-  /** Number of visible articles (not draft, published by build time) with this topic. */
+  /** Number of visible articles (not draft, published by now) with this topic. */
   count: number;
-  /** Newest `updated` among those articles, ISO 8601 UTC. */
+  /** Newest `updated` among the topic's newest articles, ISO 8601 UTC. */
   updated: string;
 }
 
-/** Number of visible articles in one calendar month (UTC). */
+/** One calendar month (UTC) of the archive. */
 export interface MonthCount {
   /** `YYYY-MM`. */
   month: string;
+  /** Visible articles of the month. */
   count: number;
+  /** Id of the month's newest archive page (what `/archive/<month>/…` shows). */
+  newestPage: string;
+  /** Id of the month's oldest archive page. */
+  oldestPage: string;
 }
 
 /**
- * An article that left the index (deleted from the bucket, or withdrawn),
- * remembered for TOMBSTONE_DAYS so that Atom feeds can announce it (RFC 6721
- * `at:deleted-entry`) and its page can answer 410 Gone.
+ * An article that left the index (deleted from the bucket, withdrawn, or
+ * made a draft), remembered for TOMBSTONE_DAYS so that Atom feeds can
+ * announce it (RFC 6721 `at:deleted-entry`) and its page can answer 410 Gone.
  */
 export interface Tombstone {
   /** The article's id (its GUID is derived from it, as for items). */
@@ -70,10 +96,13 @@ export interface Tombstone {
   topics: { kind: TopicKind; slug: string }[];
 }
 
-/** `head.json`: everything a main feed, the home page and OPML need, in one read. */
+/** At most this many tombstones are kept (newest first), whatever TOMBSTONE_DAYS says: the head stays small. */
+export const MAX_TOMBSTONES = 200;
+
+/** The head as readers see it: everything a main feed, the home page and OPML need, in one read. */
 export interface IndexHead {
   version: number;
-  /** When the rebuild that last changed this object ran, ISO 8601 UTC. */
+  /** When the run that last changed the head ran, ISO 8601 UTC. */
   builtAt: string;
   /**
    * The newest {@link PAGE_SIZE} visible articles in full (published descending,
@@ -87,14 +116,14 @@ export interface IndexHead {
   /** Months with at least one visible article, newest first. */
   months: MonthCount[];
   /**
-   * Articles that left within TOMBSTONE_DAYS, newest first (absent in heads
-   * written before tombstones existed): in the head because every feed
-   * request reads it anyway, so announcing them costs no read.
+   * Articles that left within TOMBSTONE_DAYS, newest first: in the head
+   * because every feed request reads it anyway, so announcing them costs no
+   * read.
    */
-  tombstones?: Tombstone[];
+  tombstones: Tombstone[];
 }
 
-/** `topics/<kind>/<slug>.json`: the newest articles of one topic. */
+/** A topic window as readers see it. */
 export interface TopicPage {
   version: number;
   kind: TopicKind;
@@ -104,114 +133,260 @@ export interface TopicPage {
   items: Article[];
 }
 
-/** `months/<YYYY-MM>.json`: the archive of one month. */
-export interface MonthPage {
-  version: number;
-  /** `YYYY-MM` (UTC). */
+/** Where an archive page is: its month and its id within the month. */
+export interface ArchiveRef {
   month: string;
-  /** Every non-draft article published in that month, newest first (future ones included; readers filter). */
+  page: string;
+}
+
+/** One archive page (RFC 5005) as readers see it. */
+export interface ArchivePage extends ArchiveRef {
+  /** The page's articles, newest first (future-dated ones included: readers filter). */
   items: Article[];
+  /** The page holds as many articles as a page can: it changes only when one of them does. */
+  full: boolean;
+  /** The next newer page (`next-archive`), or null for the newest. */
+  newer: ArchiveRef | null;
+  /** The next older page (`prev-archive`), or null for the oldest. */
+  older: ArchiveRef | null;
+}
+
+// ---------------------------------------------------------------------------
+// What is stored
+
+/** A catalog entry as stored: the total counts future-dated articles too (readers subtract those in the head). */
+export interface StoredCatalogEntry {
+  slug: string;
+  name: string;
+  /** Members of the topic (not draft), visible or not yet. */
+  total: number;
+  updated: string;
+}
+
+/** A month as stored in the head. */
+export interface StoredMonth {
+  month: string;
+  /** Members of the month (not draft), visible or not yet. */
+  total: number;
+  newestPage: string;
+  oldestPage: string;
 }
 
 /**
- * `articles/<id>.json`: one article. Wrapped rather than bare so that it
- * carries the version like every other index object.
+ * The part of the head and of a topic object that is an ordered collection:
+ * a window of full articles, the next sort keys, and the size of the tail
+ * tree that holds the rest.
  */
-export interface ArticlePage {
-  version: number;
-  article: Article;
+export interface StoredWindow {
+  /** Every future-dated member and the newest {@link PAGE_SIZE} visible ones (at write time), newest first. */
+  items: Article[];
+  /** Sort keys of the members that follow `items`, in order: refills need no tree read. */
+  more: string[];
+  /** Members in the tail tree, after `more`. */
+  tail: number;
 }
 
-/**
- * What the manifest keeps of a parsed article: exactly the fields that decide
- * page membership, order, names and counts. Not title, summary or content:
- * the manifest holds every article of the bucket and is read whole by each
- * rebuild (also in the Worker's scheduled handler, within its memory limit),
- * so every byte per entry counts; those fields come with the full article
- * from an old page, the article object or the raw object when a page is
- * written. Measured on 20,000 synthetic articles: 14.7 MB (735 bytes per
- * entry) with all metadata but the content, 6.5 MB (333 bytes) with these.
- */
-export type ArticleMeta = Pick<Article, "id" | "published" | "updated" | "draft" | "withdrawn" | "tags" | "authors" | "language" | "sourceHost">;
-
-/** The manifest's record of one listed article object. */
-export type ManifestEntry = { etag: string; article: ArticleMeta } | { etag: string; skipped: string };
-
-/** `manifest.json`: the rebuild's memory between runs. */
-export interface Manifest {
+/** `head.json`. */
+export interface StoredHead extends StoredWindow {
   version: number;
   builtAt: string;
-  /** Parser input that changes every article: a different value forces a full re-parse. */
+  /** False until a reconciliation pass has walked the whole listing: readers then prefer an older complete index. */
+  complete: boolean;
+  /** Parser input recorded with the index: another value makes the next pass read every article again. */
   defaultLanguage: string;
-  /** Article object key -> what the last rebuild learnt from it. */
-  entries: Record<string, ManifestEntry>;
-  /**
-   * Index object key -> fingerprint of what was written there (members' keys
-   * and ETags, plus names and counts). An object whose new fingerprint equals
-   * the old one is not written again; a key that drops out is deleted.
-   */
-  pages: Record<string, string>;
-  /** The tombstones in force (the head carries a copy): the rebuild's memory of who left. */
+  catalog: Record<TopicKind, StoredCatalogEntry[]>;
+  /** Newest first. */
+  months: StoredMonth[];
+  /** Articles that left within TOMBSTONE_DAYS, newest first, at most {@link MAX_TOMBSTONES} (absent in heads written before them). */
   tombstones?: Tombstone[];
 }
 
-/** The object keys of one index, all derived from the article prefix. */
-export interface IndexKeys {
-  /** `<articlePrefix>_index/`: excluded from the article listing. */
-  folder: string;
-  manifest: string;
-  head: string;
-  topic(kind: TopicKind, slug: string): string;
-  month(month: string): string;
-  article(id: string): string;
+/** `topics/<kind>/<slug>.json`. */
+export interface StoredTopic extends StoredWindow {
+  version: number;
+  kind: TopicKind;
+  slug: string;
+  name: string;
+  updated: string;
 }
 
 /**
- * The one place that turns names into object keys. Slugs and ids are
- * percent-encoded so that any id (front matter may hold `/`, spaces, `?`) maps
- * to exactly one flat key and can never climb into another folder, and
- * bounded in length ({@link keyName}).
+ * `articles/<id>.json`: the article that owns an id, and the other keys that
+ * claim it. When two objects claim one id (front matter `id`), the first key
+ * in S3 key order owns it; the others wait in `claimants` and take over when
+ * it goes. `article` is null only inside a run, never in a stored object.
  */
-export function indexKeys(articlePrefix: string): IndexKeys {
-  const folder = `${articlePrefix}_index/`;
-  return {
-    folder,
-    manifest: `${folder}manifest.json`,
-    head: `${folder}head.json`,
-    topic: (kind, slug) => `${folder}topics/${kind}/${keyName(slug)}.json`,
-    month: (month) => `${folder}months/${month}.json`,
-    article: (id) => `${folder}articles/${keyName(id)}.json`,
+export interface ArticleRecord {
+  version: number;
+  article: Article | null;
+  /** Object keys of the other claimants, in key order. */
+  claimants: string[];
+}
+
+/**
+ * What the manifest keeps of a parsed article that is indexed, or about to
+ * be: exactly what finds its place in every collection. Kept in an entry's
+ * `pending` list between the write that announces a change and the one that
+ * completes it (see `changes.ts`).
+ */
+export type ArticleMeta = Pick<Article, "id" | "published" | "updated" | "draft" | "withdrawn" | "tags" | "authors" | "language" | "sourceHost">;
+
+/** The manifest's record of one article object. */
+export interface ManifestEntry {
+  /** The ETag that was applied ("" while only announced). */
+  etag: string;
+  /** The id the object owns or claims; absent when it is skipped or a draft. */
+  id?: string;
+  /** Why the object is left out (unreadable, empty...). */
+  skipped?: string;
+  /** Versions a run started to index and may not have finished: the next change removes them first. */
+  pending?: ArticleMeta[];
+}
+
+/** A branch node's reference to a child. */
+export interface ChildRef {
+  /** Lowest key the child may hold (the first child's is ignored). */
+  from: string;
+  id: string;
+  /** Entries below the child (kept only by counted trees). */
+  count: number;
+}
+
+/** An inner node of a stored B+tree; the root (`root.json`) is always one. */
+export interface BranchNode {
+  version: number;
+  type: "branch";
+  /** Levels below it: 1 when its children are leaves. Nodes are written lowest first. */
+  height: number;
+  children: ChildRef[];
+  /** The next node id to hand out (root only). */
+  nextId: number;
+}
+
+/** A leaf of a stored B+tree: sorted entries. Its neighbours are found through its parent. */
+export interface LeafNode<V> {
+  version: number;
+  type: "leaf";
+  entries: [string, V][];
+}
+
+/** Any node of a stored B+tree. */
+export type TreeNode<V> = BranchNode | LeafNode<V>;
+
+/** `state.json`: where the reconciliation stands. */
+export interface ReconcileState {
+  version: number;
+  /** The last key the current pass has checked; null at the start of a pass. */
+  cursor: string | null;
+  /** Passes completed so far. */
+  passes: number;
+  /** When true, the current pass reads every article again (the default language changed). */
+  reparse: boolean;
+  /** Set once older index folders are removed after the first complete pass. */
+  legacyRemoved: boolean;
+  /** Rebuilds in place so far (after damage): each gives new archive pages ids of their own. */
+  rebuilds?: number;
+}
+
+// ---------------------------------------------------------------------------
+// Object keys
+
+/** The object keys of one index, all derived from the article prefix. */
+export interface IndexKeys {
+  /** `<articlePrefix>_index/`: every index object of every version, excluded from article listings. */
+  folder: string;
+  /** `<articlePrefix>_index/v<INDEX_VERSION>/`: this version's objects. */
+  base: string;
+  head: string;
+  state: string;
+  manifestNode(id: string): string;
+  article(id: string): string;
+  topic(kind: TopicKind, slug: string): string;
+  /** Node `id` of the tail tree of the main collection (`null` topic) or of one topic. */
+  tailNode(topic: { kind: TopicKind; slug: string } | null, id: string): string;
+  archiveNode(month: string, id: string): string;
+  /** The folder of another version of the same layout. */
+  versionBase(version: number): string;
+  /** Keys of the older layout (single manifest, one object per month, versions 1 to 3), read while an upgrade is under way. */
+  legacy: {
+    head: string;
+    manifest: string;
+    topic(kind: TopicKind, slug: string): string;
+    month(month: string): string;
+    article(id: string): string;
   };
 }
 
-/** Longest encoded name in a key, in bytes (all ASCII after encoding). */
-const MAX_KEY_NAME = 160;
+/**
+ * Longest key segment made from a name (id or slug), in bytes of its
+ * percent-encoding. S3 refuses keys over 1,024 bytes and some S3-compatible
+ * servers keep a key as a file name (255 bytes); with the folders around it
+ * a key then stays near 200 bytes.
+ */
+const MAX_SEGMENT = 120;
 
 /**
- * A name (id or slug) as the last segment of a key: percent-encoded, and if
- * that is longer than {@link MAX_KEY_NAME}, its first part plus `~` and a
- * hash of the whole name. S3 and R2 refuse keys over 1,024 bytes and stores
- * that keep objects as files refuse segments over 255 bytes (one such key
- * failed every index run); a bounded name fits everywhere. Stable: the
- * reader derives the same key from the same name, and readers check the
- * name inside the object, so a collision could never serve another article.
+ * The key segment of a name: its percent-encoding (so any id maps to exactly
+ * one flat segment and can never climb into another folder), or, when that
+ * is too long, a readable start, `@` and a hash of the whole name.
+ * `encodeURIComponent` never writes a bare `@`, so a shortened segment can
+ * never equal the segment of another name.
  */
-export function keyName(name: string): string {
-  // encodeURIComponent throws on a lone surrogate; such a name has none after parsing, but a key must never throw.
+export function keySegment(name: string): string {
+  // encodeURIComponent throws on a lone surrogate; a parsed name has none, but a key must never throw.
+  const encoded = encodeURIComponent(name.replace(LONE_SURROGATE, "\uFFFD"));
+  if (encoded.length <= MAX_SEGMENT) return encoded;
+  let cut = 80;
+  // Do not cut through a %XX escape.
+  const percent = encoded.lastIndexOf("%", cut);
+  if (percent > cut - 3) cut = percent;
+  return `${encoded.slice(0, cut)}@${hashHex(name)}`;
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * The key segment the older layout gave a name: its percent-encoding, or
+ * (version 3), when that passed 160 bytes, its first part, `~` and a hash.
+ */
+function legacySegment(name: string): string {
   const safe = name.replace(LONE_SURROGATE, "\uFFFD");
   const encoded = encodeURIComponent(safe);
-  if (encoded.length <= MAX_KEY_NAME) return encoded;
-  // The prefix ends at a whole character, so it is the encoding of a part of the name.
+  if (encoded.length <= 160) return encoded;
   let head = "";
   for (const char of safe) {
     const part = encodeURIComponent(char);
-    if (head.length + part.length > MAX_KEY_NAME - 17) break;
+    if (head.length + part.length > 160 - 17) break;
     head += part;
   }
   return `${head}~${hashHex(name)}`;
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** The one place that turns names into object keys. */
+export function indexKeys(articlePrefix: string): IndexKeys {
+  const folder = `${articlePrefix}_index/`;
+  const versionBase = (version: number): string => `${folder}v${version}/`;
+  const base = versionBase(INDEX_VERSION);
+  return {
+    folder,
+    base,
+    head: `${base}head.json`,
+    state: `${base}state.json`,
+    manifestNode: (id) => `${base}manifest/${id}.json`,
+    article: (id) => `${base}articles/${keySegment(id)}.json`,
+    topic: (kind, slug) => `${base}topics/${kind}/${keySegment(slug)}.json`,
+    tailNode: (topic, id) => (topic === null ? `${base}tails/main/${id}.json` : `${base}tails/${topic.kind}/${keySegment(topic.slug)}/${id}.json`),
+    archiveNode: (month, id) => `${base}archive/${month}/${id}.json`,
+    versionBase,
+    legacy: {
+      head: `${folder}head.json`,
+      manifest: `${folder}manifest.json`,
+      topic: (kind, slug) => `${folder}topics/${kind}/${legacySegment(slug)}.json`,
+      month: (month) => `${folder}months/${month}.json`,
+      article: (id) => `${folder}articles/${legacySegment(id)}.json`,
+    },
+  };
+}
 
 /** True for a `YYYY-MM` month with a real month number. */
 export function isMonth(value: string): boolean {

@@ -60,8 +60,21 @@ export function canonicalTopicSlug(kind: TopicKind, requested: string): string {
 /**
  * Every topic of an article, each (kind, slug) once: two tags that slugify
  * alike (`Wirtschaft`, `wirtschaft`) are one topic, named by the first.
+ * Computed once per article object: treat the result as read-only.
  */
 export function articleTopics(article: Pick<Article, "tags" | "authors" | "language" | "sourceHost">): TopicRef[] {
+  let refs = topicsOf.get(article);
+  if (refs === undefined) {
+    refs = computeTopics(article);
+    topicsOf.set(article, refs);
+  }
+  return refs;
+}
+
+/** Topics of article objects already seen (the index asks for them many times per run). */
+const topicsOf = new WeakMap<object, TopicRef[]>();
+
+function computeTopics(article: Pick<Article, "tags" | "authors" | "language" | "sourceHost">): TopicRef[] {
   const refs: TopicRef[] = [];
   const seen = new Set<string>();
   const add = (kind: TopicKind, name: string | null): void => {

@@ -18,6 +18,7 @@ import { type PublishOptions, publish } from "../../scripts/lib/publish";
 import { listFiles } from "../../scripts/lib/upload";
 import { applyChanges } from "../../src/index/changes";
 import { createIndexReader } from "../../src/index/reader";
+import { indexKeys } from "../../src/index/schema";
 import { createS3Store } from "../../src/store/s3";
 import type { ArticleStore } from "../../src/store/store";
 
@@ -72,7 +73,7 @@ describe("publish()", () => {
     expect(report.index.report).toMatchObject({ listed: articleCount, parsed: articleCount - 1, unchanged: 0, deleted: 0 });
     expect(report.index.report.skipped).toEqual([{ key: `${PREFIX}zz-empty.txt`, reason: "empty file" }]);
     const keys = (await store.list(PREFIX)).map((info) => info.key);
-    expect(keys).toContain(`${PREFIX}_index/head.json`);
+    expect(keys).toContain(indexKeys(PREFIX).head);
     expect(keys).not.toContain(`${PREFIX}README.md`);
   });
 

@@ -66,3 +66,14 @@ export function checkProperty<Ts>(property: fc.IProperty<Ts>, params: Omit<fc.Pa
     throw wrapped;
   }
 }
+
+/** {@link checkProperty} for an asynchronous property (`fc.asyncProperty`). */
+export async function checkAsyncProperty<Ts>(property: fc.IAsyncProperty<Ts>, params: Omit<fc.Parameters<Ts>, "seed" | "path"> = {}): Promise<void> {
+  try {
+    await fc.assert(property, { ...params, seed: TEST_SEED });
+  } catch (error) {
+    const report = error instanceof Error ? error.message : String(error);
+    const replay = `Property failed with seed ${TEST_SEED} (from ${chosen.source}). Replay: ${replayCommand(TEST_SEED, expect.getState().testPath)}`;
+    throw new Error(`${replay}\n${report}`, { cause: error });
+  }
+}

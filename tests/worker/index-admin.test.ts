@@ -21,7 +21,8 @@ describe("store reads per uncached request", () => {
     ["/rss.xml", 1],
     ["/feed.json?limit=5", 1],
     ["/tags/energie/atom.xml", 2],
-    ["/archive/2025-12/rss.xml", 2],
+    // The head, the page and its month's root (which knows the page's neighbours).
+    ["/archive/2025-12/rss.xml", 3],
     ["/", 1],
     ["/opml.xml", 1],
   ])("%s costs %i store read(s)", async (path, reads) => {
@@ -36,10 +37,11 @@ describe("archives (RFC 5005)", () => {
   const SITE = "https://archive.example.com";
   const env = testEnv("samples", { SITE_URL: SITE });
 
-  it("hold every article of the month and link the neighbouring months and the current feed", async () => {
+  it("hold the articles of a month's newest page and link the neighbouring pages and the current feed", async () => {
     const response = await call("/archive/2025-12/rss.xml", {}, env);
     expect(response.status).toBe(200);
-    expect(response.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
+    // A page that may still grow is cached like a live feed; only full pages are immutable.
+    expect(response.headers.get("Cache-Control")).toMatch(/^public, max-age=\d+, stale-while-revalidate/);
     const text = await response.text();
     expect(text).toContain("<fh:archive/>");
     const feed = parseRssFeed(text);
@@ -50,20 +52,26 @@ describe("archives (RFC 5005)", () => {
     expect(links).toMatchObject({
       self: `${SITE}/archive/2025-12/rss.xml`,
       current: `${SITE}/rss.xml`,
-      "prev-archive": `${SITE}/archive/2025-03/rss.xml`,
-      "next-archive": `${SITE}/archive/2026-06/rss.xml`,
+      "prev-archive": `${SITE}/archive/2025-03/page/1/rss.xml`,
+      "next-archive": `${SITE}/archive/2026-06/page/1/rss.xml`,
     });
+    expect((await call("/archive/2025-12/page/1/rss.xml", {}, env)).status).toBe(200);
   });
 
-  it("are linked from the main feed (prev-archive) and paged in JSON Feed (next_url)", async () => {
+  it("are linked from the main feed (prev-archive) and continued in JSON Feed (next_url)", async () => {
     const atom = parseAtomFeed(await (await call("/atom.xml", {}, env)).text());
     const prev = atom.links?.find((link) => link.rel === "prev-archive")?.href ?? "";
-    expect(prev).toMatch(new RegExp(`^${SITE}/archive/\\d{4}-\\d{2}/atom.xml$`));
+    expect(prev).toMatch(new RegExp(`^${SITE}/archive/\\d{4}-\\d{2}/page/\\d+/atom.xml$`));
     expect((await call(new URL(prev).pathname, {}, env)).status).toBe(200);
-    const json = (await (await call("/feed.json", {}, env)).json()) as { next_url?: string };
-    expect(json.next_url).toBe(prev.replace("atom.xml", "feed.json"));
+    const json = (await (await call("/feed.json?limit=5", {}, env)).json()) as { next_url?: string; items: { id: string }[] };
+    expect(json.next_url).toMatch(new RegExp(`^${SITE}/feed.json\\?before=`));
+    const next = (await (await call(new URL(json.next_url ?? "").pathname + new URL(json.next_url ?? "").search, {}, env)).json()) as {
+      items: { id: string }[];
+    };
+    expect(next.items.length).toBeGreaterThan(0);
+    expect(next.items.filter((item) => json.items.some((shown) => shown.id === item.id))).toEqual([]);
     const older = (await (await call("/archive/2025-12/feed.json", {}, env)).json()) as { next_url?: string };
-    expect(older.next_url).toBe(`${SITE}/archive/2025-03/feed.json`);
+    expect(older.next_url).toBe(`${SITE}/archive/2025-03/page/1/feed.json`);
   });
 });
 

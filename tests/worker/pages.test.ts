@@ -146,7 +146,7 @@ describe("feed pages for browsers", () => {
     expect(html).toContain(`In this feed: ${feed.items.length} items`);
     expect(html.match(/<a class="title"/g)).toHaveLength(feed.items.length);
     const archive = await (await call("/archive/2025-12/atom.xml", BROWSER, env)).text();
-    expect(archive).toContain(`href="/archive/2025-03/atom.xml" rel="prev"`);
-    expect(archive).toContain(`href="/archive/2026-06/atom.xml" rel="next"`);
+    expect(archive).toContain(`href="/archive/2025-03/page/1/atom.xml" rel="prev"`);
+    expect(archive).toContain(`href="/archive/2026-06/page/1/atom.xml" rel="next"`);
   });
 });

@@ -153,16 +153,17 @@ describe("a partner with its token in the path", () => {
     const links = rss.atom?.links ?? [];
     expect(links.find((link) => link.rel === "self")?.href).toBe(`${prefix}/rss.xml`);
     for (const link of links.filter((link) => link.rel === "alternate")) expect(link.href?.startsWith(`${prefix}/`), link.href).toBe(true);
-    expect(links.find((link) => link.rel === "prev-archive")?.href).toMatch(new RegExp(`^${prefix}/archive/\\d{4}-\\d{2}/rss\\.xml$`));
+    expect(links.find((link) => link.rel === "prev-archive")?.href).toMatch(new RegExp(`^${prefix}/archive/\\d{4}-\\d{2}/page/\\d+/rss\\.xml$`));
     // Items without a source link to the article page below the prefix; the others to their source.
     const itemLinks = (rss.items ?? []).map((item) => item.link);
     expect(itemLinks).toContain(`${prefix}/articles/b-stadion`);
     expect(itemLinks).toContain("https://www.hafen.example.de/rekord");
     expect(itemLinks).toHaveLength(4);
 
-    const json = parseJsonFeed(await (await call(`/p/${TOKENS.full}/feed.json`, {}, envWith(), worker)).text());
-    expect(json.feed_url).toBe(`${prefix}/feed.json`);
-    expect(json.next_url).toMatch(new RegExp(`^${prefix}/archive/`));
+    // A page cut short continues below the prefix too.
+    const json = parseJsonFeed(await (await call(`/p/${TOKENS.full}/feed.json?limit=2`, {}, envWith(), worker)).text());
+    expect(json.feed_url).toBe(`${prefix}/feed.json?limit=2`);
+    expect(json.next_url).toMatch(new RegExp(`^${prefix}/feed\\.json\\?before=`));
 
     for (const path of ["/atom.xml", "/tags/wirtschaft/rss.xml", "/lang/en/feed.json", "/archive/2026-11/atom.xml", "/articles/b-stadion"]) {
       const other = await call(`/p/${TOKENS.full}${path}`, {}, envWith(), worker);

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { BoundedCache } from "../../../src/app/bounded-cache";
 import { rebuildIndex } from "../../../src/index/build";
+import { sortKey } from "../../../src/index/order";
 import { createIndexReader, type IndexObjectCache, UnreadableIndexError } from "../../../src/index/reader";
 import { INDEX_VERSION, indexKeys } from "../../../src/index/schema";
 import { StoreError } from "../../../src/store/store";
@@ -35,41 +36,104 @@ describe("createIndexReader", () => {
   const now = () => clock;
   beforeEach(() => {
     cache = new BoundedCache<Promise<unknown>>({ maxEntries: 500, maxWeight: 24 * 1024 * 1024 });
-    clock = 1_000_000;
+    clock = NOW.getTime();
   });
 
-  it("returns null for the head before any build", async () => {
+  it("returns null for the head before any build, after looking for an older index too", async () => {
     const store = new MemoryStore();
     const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now, cache });
     expect(await reader.head()).toBeNull();
-    expect(store.calls).toEqual([`get ${keys.head}`]);
+    expect(store.calls).toEqual([`get ${keys.head}`, `get ${keys.legacy.head}`]);
   });
 
-  it("serves every page with one read, then from memory within the TTL, and reads again after it", async () => {
+  it("serves the head with one read and each scope with one more, then from memory within the TTL", async () => {
     const store = await built();
     const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now, cache });
     const head = await reader.head();
     expect(head?.items.map((a) => a.title)).toEqual(["Hafen", "Bahn"]);
+    expect(head?.catalog.authors).toEqual([{ slug: "thanh-hang", name: "Thanh Hằng", count: 1, updated: "2024-06-19T08:00:00.000Z" }]);
+    expect(head?.months).toEqual([
+      { month: "2024-06", count: 1, newestPage: "1", oldestPage: "1" },
+      { month: "2024-05", count: 1, newestPage: "1", oldestPage: "1" },
+    ]);
     expect(store.calls).toEqual([`get ${keys.head}`]);
 
     expect((await reader.topic("authors", "thanh-hang"))?.items).toHaveLength(1);
     expect((await reader.topic("tags", "thanh-hang-tag"))?.name).toBe("Thanh Hằng Tag");
-    expect((await reader.topic("sources", "example.org"))?.items[0]?.id).toBe("a");
-    expect((await reader.month("2024-05"))?.items.map((a) => a.id)).toEqual(["2024/06 b?"]);
     expect((await reader.article("2024/06 b?"))?.title).toBe("Bahn");
+    const may = await reader.archive("2024-05");
+    expect(may).toMatchObject({ month: "2024-05", page: "1", full: false, newer: { month: "2024-06", page: "1" }, older: null });
+    expect(may?.items.map((a) => a.id)).toEqual(["2024/06 b?"]);
+    // The head, two topics, one record, one archive page and its month's root.
     expect(store.count("get")).toBe(6);
 
     store.resetCalls();
     clock += 59_000;
     await reader.head();
     await reader.topic("authors", "thanh-hang");
-    await reader.month("2024-05");
+    await reader.archive("2024-05", "1");
     await reader.article("2024/06 b?");
     expect(store.calls).toEqual([]);
 
     clock += 2_000;
     await reader.head();
     expect(store.calls).toEqual([`get ${keys.head}`]);
+  });
+
+  it("derives visible counts at read time, so an embargo lifts without a write", async () => {
+    const store = await built();
+    store.seed(`${PREFIX}f.txt`, articleText({ title: "Embargo", date: "2024-07-05T06:00:00Z", tags: ["Kultur"], author: "Thanh Hằng", lang: "de" }));
+    await rebuildIndex(store, { articlePrefix: PREFIX, defaultLanguage: "en", now: NOW });
+    const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 3_600, now });
+    const before = await reader.head();
+    expect(before?.catalog.tags.map((e) => e.slug)).not.toContain("kultur");
+    expect(before?.catalog.authors[0]?.count).toBe(1);
+    expect(before?.months.map((m) => m.month)).toEqual(["2024-06", "2024-05"]);
+    expect(await reader.archive("2024-07")).toBeNull();
+
+    clock = Date.parse("2024-07-06T00:00:00Z");
+    const after = await reader.head();
+    expect(after?.catalog.tags.find((e) => e.slug === "kultur")).toMatchObject({ count: 1, updated: "2024-07-05T06:00:00.000Z" });
+    expect(after?.catalog.authors[0]?.count).toBe(2);
+    expect(after?.months[0]).toMatchObject({ month: "2024-07", count: 1 });
+    expect((await reader.archive("2024-07"))?.items.map((a) => a.id)).toEqual(["f"]);
+  });
+
+  it("links archive pages in both directions across pages and months, and pages older than a cursor", async () => {
+    const store = new MemoryStore();
+    for (let i = 0; i < 7; i++)
+      store.seed(`${PREFIX}j${i}.txt`, articleText({ title: `Juni ${i}`, date: `2024-06-${String(10 + i).padStart(2, "0")}T08:00:00Z` }));
+    for (let i = 0; i < 2; i++)
+      store.seed(`${PREFIX}m${i}.txt`, articleText({ title: `Mai ${i}`, date: `2024-05-${String(10 + i).padStart(2, "0")}T08:00:00Z` }));
+    await rebuildIndex(store, { articlePrefix: PREFIX, defaultLanguage: "en", now: NOW, limits: { page: 3 } });
+    const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 0, now, cache });
+    const june = (await reader.head())?.months[0];
+    expect(june).toMatchObject({ month: "2024-06", count: 7 });
+    const pages = [];
+    let page = await reader.archive("2024-06");
+    while (page !== null) {
+      pages.push(page);
+      page = page.older === null ? null : await reader.archive(page.older.month, page.older.page);
+    }
+    expect(pages.map((p) => [p.month, p.items.map((a) => a.id).join(",")])).toEqual([
+      ["2024-06", "j6"],
+      ["2024-06", "j5,j4,j3"],
+      ["2024-06", "j2,j1,j0"],
+      ["2024-05", "m1,m0"],
+    ]);
+    for (let i = 1; i < pages.length; i++) expect(pages[i]?.newer).toEqual({ month: pages[i - 1]?.month, page: pages[i - 1]?.page });
+    expect(pages[0]?.newer).toBeNull();
+    expect(pages[0]?.page).toBe(june?.newestPage);
+
+    // After j4: the rest of its page; after the last of a page: the next older page, whole.
+    const cursor = (id: string, day: number) => sortKey({ id, published: `2024-06-${day}T08:00:00.000Z` });
+    expect(await reader.olderThan(cursor("j4", 14))).toEqual({
+      items: [expect.objectContaining({ id: "j3" })],
+      older: { month: "2024-06", page: pages[2]?.page },
+    });
+    const afterPage = await reader.olderThan(cursor("j3", 13));
+    expect(afterPage?.items.map((a) => a.id)).toEqual(["j2", "j1", "j0"]);
+    expect(afterPage?.older).toEqual({ month: "2024-05", page: pages[3]?.page });
   });
 
   it("shares one read between concurrent callers and between readers with the same cacheKey", async () => {
@@ -92,17 +156,18 @@ describe("createIndexReader", () => {
     const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 300, now, cache, missTtlSeconds: 5 });
     expect(await reader.topic("tags", "gibt-es-nicht")).toBeNull();
     expect(await reader.topic("tags", "gibt-es-nicht")).toBeNull();
-    expect(store.count("get")).toBe(1);
+    expect(store.keysOf("get").filter((k) => k.includes("gibt-es-nicht"))).toHaveLength(1);
     clock += 6_000;
     expect(await reader.topic("tags", "gibt-es-nicht")).toBeNull();
-    expect(store.count("get")).toBe(2);
+    expect(store.keysOf("get").filter((k) => k.includes("gibt-es-nicht"))).toHaveLength(2);
   });
 
-  it("does not read at all for malformed months, unknown kinds or empty names", async () => {
+  it("does not read at all for malformed months or pages, unknown kinds or empty names", async () => {
     const store = await built();
     const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now, cache });
-    expect(await reader.month("2024-13")).toBeNull();
-    expect(await reader.month("../head")).toBeNull();
+    expect(await reader.archive("2024-13")).toBeNull();
+    expect(await reader.archive("../head")).toBeNull();
+    expect(await reader.archive("2024-05", "../root")).toBeNull();
     expect(await reader.topic("nonsense" as "tags", "x")).toBeNull();
     expect(await reader.topic("tags", "")).toBeNull();
     expect(await reader.article("")).toBeNull();
@@ -111,26 +176,36 @@ describe("createIndexReader", () => {
 
   it("reports malformed objects, objects of another version and misplaced ones; the head reads as missing, others reject", async () => {
     const store = await built();
+    const good = store.objects.get(keys.head)?.body ?? new Uint8Array();
     store.seed(keys.head, "{ not json");
-    store.seed(keys.month("2024-05"), JSON.stringify({ version: INDEX_VERSION + 1, month: "2024-05", items: [] }));
-    store.seed(keys.topic("tags", "thanh-hang-tag"), JSON.stringify({ version: INDEX_VERSION, kind: "tags", slug: "other", name: "Other", items: [] }));
+    store.seed(keys.legacy.head, JSON.stringify({ version: INDEX_VERSION + 1, items: [] }));
     const reports: [string, string][] = [];
-    const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now, cache, onUnreadable: (key, reason) => reports.push([key, reason]) });
-    expect(await reader.head()).toBeNull();
-    await expect(reader.month("2024-05")).rejects.toBeInstanceOf(UnreadableIndexError);
-    await expect(reader.topic("tags", "thanh-hang-tag")).rejects.toThrow(/another key/);
+    const onUnreadable = (key: string, reason: string) => reports.push([key, reason]);
+    // The stand-in of another version is no object of this index: read as none, not reported.
+    expect(await createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now, cache, onUnreadable }).head()).toBeNull();
+    expect(reports).toEqual([[keys.head, expect.stringContaining("malformed JSON")]]);
+
+    const page = keys.archiveNode("2024-05", "1");
+    store.seed(keys.head, good);
+    store.seed(page, JSON.stringify({ version: INDEX_VERSION + 1, type: "leaf", entries: [] }));
+    store.seed(
+      keys.topic("tags", "thanh-hang-tag"),
+      JSON.stringify({ version: INDEX_VERSION, kind: "tags", slug: "other", name: "Other", updated: "", items: [], more: [], tail: 0 }),
+    );
+    cache.clear("");
+    reports.length = 0;
+    const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now, cache, onUnreadable });
     // An unreadable object is a store failure to a request (503 or the last good copy), never a 404.
-    await expect(reader.month("2024-05")).rejects.toBeInstanceOf(StoreError);
-    expect(reports).toEqual([
-      [keys.head, expect.stringContaining("malformed JSON")],
-      [keys.month("2024-05"), expect.stringContaining(`index version ${INDEX_VERSION + 1}`)],
-      [keys.topic("tags", "thanh-hang-tag"), expect.stringContaining("another key")],
-    ]);
+    await expect(reader.archive("2024-05")).rejects.toBeInstanceOf(UnreadableIndexError);
+    await expect(reader.archive("2024-05")).rejects.toBeInstanceOf(StoreError);
+    // Another topic's object under this topic's key (shortened keys that collide) is not this topic.
+    expect(await reader.topic("tags", "thanh-hang-tag")).toBeNull();
+    expect(reports).toEqual([[page, expect.stringContaining(`index version ${INDEX_VERSION + 1}`)]]);
     // Remembered briefly like a missing object (one read, one report), then read again.
-    expect(store.count("get")).toBe(3);
+    expect(store.keysOf("get").filter((key) => key === page)).toHaveLength(1);
     clock += 11_000;
-    await expect(reader.month("2024-05")).rejects.toBeInstanceOf(UnreadableIndexError);
-    expect(store.count("get")).toBe(4);
+    await expect(reader.archive("2024-05")).rejects.toBeInstanceOf(UnreadableIndexError);
+    expect(store.keysOf("get").filter((key) => key === page)).toHaveLength(2);
   });
 
   it("answers the last good value while the store fails or the object turns unreadable, and says it is stale", async () => {
@@ -139,7 +214,7 @@ describe("createIndexReader", () => {
     const options = { articlePrefix: PREFIX, ttlSeconds: 60, now, cache, lastGood, lastGoodSeconds: 3600 };
     const fresh = createIndexReader(store, options);
     const head = await fresh.head();
-    const month = await fresh.month("2024-05");
+    const month = await fresh.archive("2024-05");
     expect(fresh.stale).toBeNull();
 
     clock += 61_000;
@@ -151,14 +226,35 @@ describe("createIndexReader", () => {
     await expect(outage.topic("tags", "thanh-hang-tag")).rejects.toBeInstanceOf(StoreError);
 
     store.failWhen = null;
-    store.seed(keys.month("2024-05"), "{ garbage");
+    store.seed(keys.archiveNode("2024-05", "1"), "{ garbage");
     const damaged = createIndexReader(store, options);
-    expect(await damaged.month("2024-05")).toBe(month);
+    expect((await damaged.archive("2024-05"))?.items).toEqual(month?.items);
     expect(damaged.stale).toBeInstanceOf(UnreadableIndexError);
 
     clock += 3_600_000;
     store.failWhen = () => true;
     await expect(createIndexReader(store, options).head()).rejects.toBeInstanceOf(StoreError);
+  });
+
+  it("prefers a complete older index while this version's is being built", async () => {
+    const store = await built();
+    const partial = JSON.parse(new TextDecoder().decode(store.objects.get(keys.head)!.body));
+    store.seed(keys.head, JSON.stringify({ ...partial, complete: false, items: [] }));
+    store.seed(
+      keys.legacy.head,
+      JSON.stringify({
+        version: 1,
+        builtAt: "2024-01-01T00:00:00.000Z",
+        items: [],
+        catalog: { tags: [], authors: [], languages: [], sources: [] },
+        months: [{ month: "2023-12", count: 3 }],
+      }),
+    );
+    const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now, cache });
+    expect((await reader.head())?.months).toEqual([{ month: "2023-12", count: 3, newestPage: "", oldestPage: "" }]);
+    store.remove(keys.legacy.head);
+    cache.clear("");
+    expect((await reader.head())?.months.map((m) => m.month)).toEqual(["2024-06", "2024-05"]);
   });
 
   it("never caches a store failure", async () => {
@@ -170,19 +266,23 @@ describe("createIndexReader", () => {
     expect((await reader.head())?.items).toHaveLength(2);
   });
 
-  it("reads every time when the TTL is 0", async () => {
+  it("reads every time when the TTL is 0, but decides on one index per reader", async () => {
     const store = await built();
     const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 0, now, cache });
     await reader.head();
     await reader.head();
-    expect(store.count("get")).toBe(2);
+    await reader.topic("authors", "thanh-hang");
+    expect(store.keysOf("get")).toEqual([keys.head, keys.topic("authors", "thanh-hang")]);
+    const fresh = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 0, now, cache });
+    await fresh.head();
+    expect(store.count("get")).toBe(3);
   });
 
-  it("forgets everything when the cache is cleared", async () => {
+  it("forgets everything when the application clears its cache", async () => {
     const store = await built();
     const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now, cache });
     await reader.head();
-    cache.clear();
+    cache.clear("");
     await reader.head();
     expect(store.count("get")).toBe(2);
   });

@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { isVisible } from "../../../src/article/parse";
 import { isArticleKey, rebuildIndex } from "../../../src/index/build";
-import { type IndexHead, indexKeys } from "../../../src/index/schema";
+import { createIndexReader } from "../../../src/index/reader";
+import { indexKeys } from "../../../src/index/schema";
 import { articleTopics } from "../../../src/index/topics";
 import { MemoryStore } from "./memory-store";
 
@@ -35,9 +36,10 @@ describe("rebuildIndex over the sample articles", () => {
     const first = await rebuildIndex(store, { articlePrefix: PREFIX, defaultLanguage: "en", now: NOW, log: (m) => log.push(m) });
     expect(first.listed).toBe(articleCount);
     expect(first.parsed + first.skipped.length).toBe(articleCount);
-    expect(first.reads).toBe(3 + articleCount);
+    // The state, the head and the manifest's root (all absent), one listing page, each article once.
+    expect(first.reads).toBe(4 + articleCount);
 
-    const head = store.json<IndexHead>(keys.head)!;
+    const head = (await createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 0, now: () => NOW.getTime() }).head())!;
     expect(head.items.length).toBeGreaterThan(0);
     expect(head.items.every((a) => !a.draft)).toBe(true);
     for (const item of head.items) expect(store.objects.has(keys.article(item.id))).toBe(true);
@@ -45,8 +47,10 @@ describe("rebuildIndex over the sample articles", () => {
     expect(head.catalog.languages.reduce((n, e) => n + e.count, 0)).toBe(visible.length);
     expect(head.months.reduce((n, m) => n + m.count, 0)).toBe(visible.length);
 
+    await rebuildIndex(store, { articlePrefix: PREFIX, defaultLanguage: "en", now: NOW });
     const second = await rebuildIndex(store, { articlePrefix: PREFIX, defaultLanguage: "en", now: NOW });
-    expect(second).toMatchObject({ reads: 2, writes: 0, parsed: 0 });
+    // The state, the head, one listing page, the manifest's root and leaf; the state again.
+    expect(second).toMatchObject({ reads: 5, writes: 1, parsed: 0 });
 
     // Edit the oldest visible article: append a paragraph.
     const target = visible.at(-1)!;
@@ -60,13 +64,15 @@ describe("rebuildIndex over the sample articles", () => {
     expect(edit).toMatchObject({ parsed: 1, unchanged: articleCount - 1 });
     const expected = new Set([
       keys.head,
-      keys.manifest,
+      keys.state,
+      keys.manifestNode("1"),
       keys.article(target.id),
-      keys.month(target.published.slice(0, 7)),
+      keys.archiveNode(target.published.slice(0, 7), "1"),
       ...articleTopics(target).map((t) => keys.topic(t.kind, t.slug)),
     ]);
     expect(new Set(store.keysOf("put"))).toEqual(expected);
-    expect(store.json<IndexHead>(keys.head)!.items.find((a) => a.id === target.id)?.contentHtml).toContain("nachträglich");
+    const after = (await createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 0, now: () => NOW.getTime() }).head())!;
+    expect(after.items.find((a) => a.id === target.id)?.contentHtml).toContain("nachträglich");
 
     console.log(
       `samples: ${articleCount} objects (${first.parsed} parsed, ${first.skipped.length} skipped); ` +
