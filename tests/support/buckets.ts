@@ -1,16 +1,27 @@
 /** Fills the worker tests' buckets (Node side: reads `articles/` from disk). */
+import { readdir, readFile } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { uploadFolder } from "../../scripts/lib/upload";
 import { createS3Store } from "../../src/store/s3";
 import { BAD_OBJECTS, GOOD_ARTICLE, LOCAL_S3_CREDENTIALS, ODD_TOPIC_ARTICLES, SAMPLE_PREFIX, TEST_BUCKETS } from "./fixtures";
 
 const articlesDir = fileURLToPath(new URL("../../articles", import.meta.url));
+const legacyDir = fileURLToPath(new URL("../fixtures/legacy-index-v1", import.meta.url));
 
 /** Fills the test buckets of the s3rver at `endpoint`. */
 export async function seedTestBuckets(endpoint: string): Promise<void> {
   const storeFor = (bucket: string) => createS3Store({ endpoint, region: "us-east-1", bucket, forcePathStyle: true, ...LOCAL_S3_CREDENTIALS });
 
   await uploadFolder(storeFor(TEST_BUCKETS.samples), articlesDir, SAMPLE_PREFIX);
+
+  // The bucket as the version 1 index left it, byte for byte (its README describes the fixture).
+  const legacy = storeFor(TEST_BUCKETS.legacy);
+  const files = (await readdir(legacyDir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
+  for (const file of files) {
+    const key = relative(legacyDir, join(file.parentPath, file.name)).split(sep).join("/");
+    if (key !== "README.md") await legacy.put(key, await readFile(join(legacyDir, key)));
+  }
 
   const broken = storeFor(TEST_BUCKETS.broken);
   await broken.put("good.txt", GOOD_ARTICLE);

@@ -7,14 +7,18 @@ import { inject } from "vitest";
 import type { Env } from "../../src/config";
 import { LOCAL_S3_CREDENTIALS, SAMPLE_PREFIX, TEST_BUCKETS, type TestBucket } from "./fixtures";
 
-/** An environment pointing at one of the test buckets, with `overrides` on top. */
+/**
+ * An environment pointing at one of the test buckets, with `overrides` on top.
+ * `overrides.S3_ENDPOINT: inject("s3CountingEndpoint")` sends its requests
+ * through the counting proxy (see `wireRequests`).
+ */
 export function testEnv(bucket: TestBucket = "samples", overrides: Partial<Env> = {}): Env {
   return {
     ...(env as Env),
     S3_ENDPOINT: inject("s3Endpoint"),
     S3_REGION: "us-east-1",
     S3_BUCKET: TEST_BUCKETS[bucket],
-    S3_PREFIX: bucket === "samples" ? SAMPLE_PREFIX : "",
+    S3_PREFIX: bucket === "samples" || bucket === "legacy" ? SAMPLE_PREFIX : "",
     S3_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
     S3_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
     SITE_URL: "https://news.example.com",

@@ -6,6 +6,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** Endpoint of the local S3 server started by the global setup. */
     s3Endpoint: string;
+    /** The same server behind a proxy that counts requests per bucket (`GET /__requests/<bucket>`). */
+    s3CountingEndpoint: string;
     /** Base URL of the WebSub hub stub (`hub-stub.ts`). */
     hubEndpoint: string;
     /** Control API of the fault-injecting proxy in front of it (see fault-proxy.ts). */
@@ -36,6 +38,12 @@ export const TEST_BUCKETS = {
   websub: "websub",
   /** Empty at start: fault and hostile-input tests, each in a folder of its own. */
   scratch: "scratch",
+  /** A bucket indexed by the version 1 layout (`tests/fixtures/legacy-index-v1`), below `news/`. */
+  legacy: "legacy",
+  /** Empty at start: the archive paging tests fill it with a few hundred articles. */
+  paging: "paging",
+  /** Empty at start: the change path's round trip through the Worker. */
+  changes: "changes",
 } as const;
 
 /** One request the WebSub hub stub (`hub-stub.ts`) received, as its `/_recorded/<label>` lists them. */

@@ -8,6 +8,7 @@
  * (memory caches, rebuild coordination) makes its own with {@link newWorker}.
  */
 import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, waitOnExecutionContext } from "cloudflare:test";
+import { inject } from "vitest";
 import type { ApplicationOptions } from "../../src/app/application";
 import { createLogger, type LogLevel } from "../../src/app/log";
 import type { Env } from "../../src/config";
@@ -126,4 +127,14 @@ export async function runQueue(bodies: unknown[], env: Env, worker: TestWorker =
   if (result.outcome !== "ok") throw new Error(`the queue handler failed: ${result.outcome}`);
   outcome.acked = [...result.explicitAcks].sort();
   return outcome;
+}
+
+/**
+ * Requests that reached `bucket` through the counting proxy so far: a run's
+ * subrequests as the S3 server saw them (each listing page, get, put and
+ * delete, retries included).
+ */
+export async function wireRequests(bucket: string): Promise<number> {
+  const response = await fetch(`${inject("s3CountingEndpoint")}/__requests/${encodeURIComponent(bucket)}`);
+  return ((await response.json()) as { requests: number }).requests;
 }
