@@ -408,7 +408,11 @@ export class Application {
         tombstoneDays: settings.tombstoneDays,
         ...(settings.websubHubs.length > 0 ? { budget: INDEX_BUDGET_WITH_HUBS } : {}),
       }),
-    );
+    ).catch((error: unknown) => {
+      // A damaged index object stops a change: the next run rebuilds the index in place (the caller retries the keys).
+      if (error instanceof UnreadableIndexError) this.noteDamaged(settings, error.key);
+      throw error;
+    });
     if (report.changedScopes.length > 0) {
       await this.indexChanged(settings, siteUrl, report.changedScopes);
       this.afterChange(settings, siteUrl, report.changedScopes, background);
@@ -441,6 +445,8 @@ export class Application {
         }),
       );
     } catch (error) {
+      // A damaged index object stops a bounded run: the next run rebuilds the index in place.
+      if (error instanceof UnreadableIndexError) this.noteDamaged(settings, error.key);
       const expected = error instanceof StoreError;
       log[expected ? "warn" : "error"]("index run failed", failureFields(error, expected));
       throw error;

@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { Application } from "../../../src/app/application";
 import { silentLogger } from "../../../src/app/log";
 import { loadConfig } from "../../../src/config";
+import { UnreadableIndexError } from "../../../src/index/reader";
 import { indexKeys } from "../../../src/index/schema";
 import { articleText, MemoryStore } from "../index/memory-store";
 
@@ -58,5 +59,22 @@ describe("repair keys", () => {
     await app.rebuild(settings, memory);
     expect(app.hasDamage(settings)).toBe(false);
     expect(new TextDecoder().decode(memory.objects.get(topic)?.body)).toContain('"slug":"hamburg"');
+  });
+
+  it("of an object a change event met damaged make the next run a rebuild; the event can be retried then", async () => {
+    const memory = new MemoryStore();
+    memory.seed("news/a.txt", articleText({ title: "Hafen", date: "2026-05-01T08:00:00Z" }));
+    const app = new Application({ clock: () => NOW, edgeCache: null, openStore: () => memory, log: silentLogger });
+    const settings = loadConfig(ENV, "https://news.example.com/");
+    await app.rebuild(settings, memory);
+    const head = indexKeys("news/").head;
+    memory.seed(head, "{ garbage");
+    memory.seed("news/b.txt", articleText({ title: "Bahn", date: "2026-05-02T08:00:00Z" }));
+
+    await expect(app.applyChanges(settings, memory, ["news/b.txt"])).rejects.toBeInstanceOf(UnreadableIndexError);
+    expect(app.hasDamage(settings)).toBe(true);
+    expect(await app.rebuild(settings, memory)).toMatchObject({ repaired: 1 });
+    expect(await app.applyChanges(settings, memory, ["news/b.txt"])).toMatchObject({ applied: ["news/b.txt"], remaining: [] });
+    expect(new TextDecoder().decode(memory.objects.get(head)?.body)).toContain("Bahn");
   });
 });
