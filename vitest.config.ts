@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
@@ -8,15 +9,18 @@ const xmlBuilderCjs = fileURLToPath(new URL("./node_modules/@aws-sdk/xml-builder
 
 export default defineConfig({
   test: {
+    // Most of the suite waits on workerd, S3 servers and Chromium rather than computing, so two workers pay even on one core.
+    maxWorkers: Math.max(2, Math.min(4, availableParallelism())),
     projects: [
       {
         // Pure code: parsing, cleaning, rendering. Plain Node, fast.
-        test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node" },
+        // No per-file isolation: the modules are pure, and reusing one worker saves re-importing them per file.
+        test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node", isolate: false },
       },
       {
         // Node-side integration: command-line tools against a local S3 server, pages in a real browser.
-        // One file at a time: several of them start the local service, S3 servers and Chromium.
-        test: { name: "node", include: ["tests/node/**/*.test.ts"], environment: "node", testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false },
+        // Each file starts its own S3 servers on free ports (and the local service retries its port), so files may overlap.
+        test: { name: "node", include: ["tests/node/**/*.test.ts"], environment: "node", testTimeout: 120_000, hookTimeout: 120_000 },
       },
       {
         // The Worker inside workerd, against a real S3-protocol server on loopback.
@@ -51,6 +55,9 @@ export default defineConfig({
           include: ["tests/worker/**/*.test.ts"],
           globalSetup: ["tests/support/global-setup.ts"],
           testTimeout: 20_000,
+          // One workerd for every file: loading the Worker's modules (the S3 SDK above all) per file cost a minute.
+          // Each file uses its own bucket or host, so the shared isolate state does not couple them.
+          isolate: false,
         },
       },
     ],
