@@ -9,7 +9,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, utimes, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -53,9 +53,11 @@ async function main(): Promise<number> {
     return 2;
   }
 
+  const loadBefore = loadavg()[0] ?? 0;
   const results: FreshnessSize[] = [];
   for (const size of sizes) results.push(await measureSize(size, runs));
   const result = {
+    load: { before: loadBefore, after: loadavg()[0] ?? 0 },
     machine: describeMachine(),
     date: `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
     commit: gitCommit(),

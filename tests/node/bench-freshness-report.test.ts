@@ -30,6 +30,9 @@ describe("renderFreshnessReport", () => {
     expect(report).toContain("| start-up: upload, first index, `wrangler dev`, s | 12.3 | 140.0 |");
     expect(report).toContain("| target ≤ 5,000 ms (median, `/rss.xml`) | met | met |");
     expect(report).toContain("medians of 3 runs");
+    expect(renderFreshnessReport({ ...result([600], [1200]), machine: "linux, 2 cores", load: { before: 0.4, after: 1.25 } })).toContain(
+      "Load average (1 min) 0.4 before the run and 1.3 after it, on 2 cores.",
+    );
     expect(meetsTarget(result([600, 500, 700], [1200, 5200, 1400]))).toBe(true);
   });
 

@@ -27,6 +27,8 @@ export interface FreshnessResult {
   commit: string | null;
   runs: number;
   sizes: FreshnessSize[];
+  /** The machine's 1-minute load average when the run began and ended, to tell a quiet machine from a busy one. */
+  load?: { before: number; after: number };
 }
 
 /** The middle value (mean of the two middle values for an even count); NaN for none. */
@@ -35,6 +37,11 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** "2 cores" out of the machine line, or "this machine". */
+function coresOf(machine: string): string {
+  return /\b\d+ cores?\b/.exec(machine)?.[0] ?? "this machine";
 }
 
 /** True when the median of every size meets {@link FRESHNESS_TARGET_MS} for /rss.xml. */
@@ -62,7 +69,7 @@ export function renderFreshnessReport(result: FreshnessResult): string {
     "file is written to the folder and `/rss.xml` (as a feed reader asks) and `/` (as a browser asks) are polled every",
     "20 ms until the new item shows. The path is the product's: the watcher uploads the file to the local S3 server and",
     "posts its key to the Worker's `POST /admin/changes`, which updates the index and purges its caches.",
-    `The machine is shared with other work while this runs: figures are medians of ${result.runs} runs (min–max in brackets), in ms.`,
+    `Figures are medians of ${result.runs} runs (min–max in brackets), in ms.${result.load ? ` Load average (1 min) ${result.load.before.toFixed(1)} before the run and ${result.load.after.toFixed(1)} after it, on ${coresOf(result.machine)}.` : ""}`,
     "",
     head,
     rule,
