@@ -234,10 +234,15 @@ export class Application {
     const store = meterStore(guardStore(this.store(config, "request"), this.breaker(config)));
     const background = context.background;
     const request = { config, log, ...(background ? { background } : {}) };
-    const index = this.indexReader(config, store, (key, reason) => {
-      log.warn("index object unreadable", { key, reason });
-      this.repairSoon(request, key);
-    });
+    const index = this.indexReader(
+      config,
+      store,
+      (key, reason) => {
+        log.warn("index object unreadable", { key, reason });
+        this.repairSoon(request, key);
+      },
+      background,
+    );
     return { app: this, config, store, log, index, ...(background ? { background } : {}) };
   }
 
@@ -541,6 +546,8 @@ export class Application {
     if (!loading) {
       loading = this.loadPartners(identity, svc.config, svc.store, known).finally(() => this.partnerLoads.delete(identity));
       this.partnerLoads.set(identity, loading);
+      // Other requests wait for this load: it must outlive the request that started it (see IndexReaderOptions.keepAlive).
+      svc.background?.(loading.catch(() => {}));
     }
     return loading;
   }
@@ -640,8 +647,9 @@ export class Application {
     return breaker;
   }
 
-  private indexReader(settings: StoreSettings, store: ArticleStore, onUnreadable: (key: string, reason: string) => void): IndexReader {
+  private indexReader(settings: StoreSettings, store: ArticleStore, onUnreadable: (key: string, reason: string) => void, keepAlive?: Background): IndexReader {
     return createIndexReader(store, {
+      ...(keepAlive ? { keepAlive } : {}),
       articlePrefix: settings.prefix,
       ttlSeconds: settings.indexTtlSeconds,
       cache: this.indexObjects,

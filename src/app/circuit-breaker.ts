@@ -8,6 +8,12 @@
  * connection for the full timeout. Failing fast lets a request answer the
  * last good copy or a 503 at once, and spares the store a flood of retries
  * while it recovers.
+ *
+ * A failure counts only when no other call succeeded while it was under way:
+ * a call that times out while others are answered met congestion (a busy
+ * isolate, a queue of requests) or one bad object, not a store that is down,
+ * and opening the circuit then would turn a slow moment into an outage.
+ * Such a call is tried once more, since the store is evidently up.
  */
 import { type ArticleStore, StoreError } from "../store/store";
 
@@ -27,6 +33,8 @@ export type CircuitState = "closed" | "open" | "half-open";
 /** One store's breaker. Not tied to a store object: it outlives the per-request store wrappers. */
 export class CircuitBreaker {
   private failures = 0;
+  /** Successes so far: a call notes the count when it starts (see {@link begin}). */
+  private successes = 0;
   private openedAt: number | null = null;
   private probing = false;
 
@@ -56,17 +64,32 @@ export class CircuitBreaker {
     return true;
   }
 
+  /** A call starts: the token to hand to {@link failed} if it fails. */
+  begin(): number {
+    return this.successes;
+  }
+
+  /** True when another call succeeded since the call holding `token` (from {@link begin}) started. */
+  answeredSince(token: number): boolean {
+    return this.successes > token;
+  }
+
   /** The store answered (a "not found" counts: the store is up). */
   succeeded(): void {
+    this.successes++;
     this.failures = 0;
     this.openedAt = null;
     this.probing = false;
   }
 
-  /** The store failed (error, refusal or timeout). */
-  failed(): void {
-    this.failures++;
+  /**
+   * The store failed (error, refusal or timeout). With the token of
+   * {@link begin}, a failure during which another call succeeded does not count.
+   */
+  failed(startedAt?: number): void {
     this.probing = false;
+    if (startedAt !== undefined && this.answeredSince(startedAt) && this.openedAt === null) return;
+    this.failures++;
     if (this.openedAt !== null || this.failures >= this.options.failureThreshold) this.openedAt = this.options.now();
   }
 }
@@ -81,20 +104,30 @@ export class CircuitOpenError extends Error {
 
 /**
  * `store` behind `breaker`: refused calls reject at once with a
- * {@link StoreError} (whose cause is a {@link CircuitOpenError}); every
+ * {@link StoreError} (whose cause is a {@link CircuitOpenError}); a
  * `StoreError` of the store counts as a failure, every answer as a success.
+ * A call that failed while another succeeded does not count and is tried once
+ * more (the store is up: the call met congestion); while the store hangs no
+ * call succeeds, so nothing is retried and the deadline holds.
  */
 export function guardStore(store: ArticleStore, breaker: CircuitBreaker): ArticleStore {
   async function guarded<T>(operation: StoreError["operation"], key: string, call: () => Promise<T>): Promise<T> {
-    if (!breaker.allow()) throw new StoreError(operation, key, { cause: new CircuitOpenError() });
-    try {
-      const result = await call();
-      breaker.succeeded();
-      return result;
-    } catch (error) {
-      if (error instanceof StoreError) breaker.failed();
-      else breaker.succeeded(); // Not the store's fault (a bug above it): do not hold the store responsible.
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      if (!breaker.allow()) throw new StoreError(operation, key, { cause: new CircuitOpenError() });
+      const started = breaker.begin();
+      try {
+        const result = await call();
+        breaker.succeeded();
+        return result;
+      } catch (error) {
+        if (!(error instanceof StoreError)) {
+          breaker.succeeded(); // Not the store's fault (a bug above it): do not hold the store responsible.
+          throw error;
+        }
+        const congested = breaker.answeredSince(started);
+        breaker.failed(started);
+        if (!congested || attempt > 1) throw error;
+      }
     }
   }
   return {

@@ -129,6 +129,14 @@ export interface IndexReaderOptions {
    * the store is down (default: none).
    */
   lastGood?: BoundedCache<unknown>;
+  /**
+   * Keeps a read that other requests may share running to its end even when
+   * the request that started it finishes first (a Worker's `waitUntil`). The
+   * Workers runtime cancels what a finished request left unsettled, timers
+   * included: a shared read would then never settle, and every request that
+   * joined it would wait until the runtime gives up on it.
+   */
+  keepAlive?: (work: Promise<unknown>) => void;
   lastGoodSeconds?: number;
 }
 
@@ -213,6 +221,7 @@ export function createIndexReader(store: ArticleStore, options: IndexReaderOptio
       return { unreadable: reason ?? "unknown" };
     })();
     pending.value = value;
+    options.keepAlive?.(value.catch(() => {}));
     if (ttlMs === 0) {
       own.set(id, value);
       // Only values are kept: the request may build or repair the index and ask again.

@@ -79,6 +79,8 @@ export async function startBundledWorker(options: {
    * where a long run's cache entries would count as the Worker's memory.
    */
   cachePersist?: string;
+  /** Opens workerd's V8 inspector on this port (for reading the isolate's heap, see isolate-heap.ts). */
+  inspectorPort?: number;
   /** Receives every line workerd writes (the Worker's console and workerd's own diagnostics); default: printed. */
   onOutput?: (stream: "stdout" | "stderr", line: string) => void;
 }): Promise<RunningWorker> {
@@ -102,6 +104,7 @@ export async function startBundledWorker(options: {
     bindings: options.bindings,
     cache: options.edgeCache,
     ...(options.cachePersist ? { cachePersist: options.cachePersist } : {}),
+    ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
     host: "127.0.0.1",
     port,
   });
