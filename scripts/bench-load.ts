@@ -324,8 +324,8 @@ function renderReport(r: {
     "",
     `The isolate's JavaScript heap (V8 \`Runtime.getHeapUsage\` through workerd's inspector: what the 128 MB limit applies to): ${r.flat.pass ? "flat" : "**GROWING**"} ` +
       `(median ${mb(r.flat.settled)} MB in the second fifth of the run, ${mb(r.flat.last)} MB in the last; at most ${mb(r.flat.peak)} MB; ` +
-      `flat means at most ${FLAT_MEMORY_GROWTH}x and never above 128 MB). The workerd process's resident memory is shown beside it: it also holds ` +
-      "the runtime and Miniflare's emulated edge cache, which grows with every distinct URL cached (on Cloudflare the cache lives outside the Worker).",
+      `flat means at most ${FLAT_MEMORY_GROWTH}x and never above 128 MB). The workerd process's resident memory is shown beside it for reference: ` +
+      "it also holds the runtime, the memory V8 reserved for the isolate and Miniflare's own services (the emulated edge cache among them).",
     "",
     `| MB | ${downsample(r.memory, 12)
       .map((sample) => `${sample.seconds} s`)
