@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
-import { LOCAL_S3_CREDENTIALS, QUEUE_BUCKET, QUEUE_PRODUCER_BINDING, QUEUE_SITE_URL } from "./tests/support/fixtures";
+import { LOCAL_S3_CREDENTIALS, QUEUE_BUCKET, QUEUE_PRODUCER_BINDING, QUEUE_SITE_URL, R2_TEST_BINDING } from "./tests/support/fixtures";
 
 /** Same fix as wrangler.toml's [alias]: the SDK's browser XML parser needs DOMParser, which workerd lacks. */
 const xmlBuilderCjs = fileURLToPath(new URL("./node_modules/@aws-sdk/xml-builder/dist-cjs/index.js", import.meta.url));
@@ -23,7 +23,7 @@ export default defineConfig({
         test: { name: "node", include: ["tests/node/**/*.test.ts"], environment: "node", testTimeout: 120_000, hookTimeout: 120_000 },
       },
       {
-        // The Worker inside workerd, against a real S3-protocol server on loopback.
+        // The Worker inside workerd, against a real S3-protocol server on loopback (and Miniflare's R2 for the R2 store).
         // A function, so that the S3 endpoint of the global setup reaches the
         // bindings of the Worker under test (`main`). It consumes the change
         // queue (wrangler.toml's optional `[[queues.consumers]]`, declared here):
@@ -45,6 +45,8 @@ export default defineConfig({
                 SITE_URL: QUEUE_SITE_URL,
               },
               queueProducers: { [QUEUE_PRODUCER_BINDING]: { queueName: "feed-changes" } },
+              // A local R2 bucket for the tests of the R2 store, under a name the Worker does not take as its store.
+              r2Buckets: { [R2_TEST_BINDING]: "feed-test-articles" },
               queueConsumers: { "feed-changes": { maxBatchSize: 10, maxBatchTimeout: 0.05, maxRetries: 10 } },
             },
           })),

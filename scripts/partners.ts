@@ -16,7 +16,7 @@
  */
 import "./lib/quiet-sdk-notice";
 import { parseArgs } from "node:util";
-import { ConfigError, type Env, loadStoreSettings } from "../src/config";
+import { ConfigError, type Env, loadStoreSettings, s3Settings } from "../src/config";
 import {
   DEFINITION_LIMITS,
   formatProblems,
@@ -107,7 +107,7 @@ async function main(argv: string[]): Promise<number> {
   const env: Env = await loadWorkerEnv(process.cwd());
   if (args.values.prefix !== undefined) env.S3_PREFIX = args.values.prefix;
   const settings = loadStoreSettings(env);
-  const store = createS3Store(settings.s3);
+  const store = createS3Store(s3Settings(settings));
   const siteUrl = (env.SITE_URL ?? "").trim().replace(/\/+$/, "") || "<SITE_URL>";
 
   switch (command) {

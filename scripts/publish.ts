@@ -19,7 +19,7 @@ import "./lib/quiet-sdk-notice";
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "../src/config";
+import { ConfigError, loadConfig, s3Settings } from "../src/config";
 import { createS3Store } from "../src/store/s3";
 import { oneLineError, UsageError } from "./lib/cli-errors";
 import { loadWorkerEnv } from "./lib/dev-vars";
@@ -105,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
   const siteUrl = env.SITE_URL?.trim() ?? "";
   const report = await publish({
     folder,
-    store: createS3Store(config.s3),
+    store: createS3Store(s3Settings(config)),
     prefix: config.prefix,
     defaultLanguage: config.feed.language,
     dryRun: args.values["dry-run"],

@@ -5,15 +5,16 @@
  * serve several environments in tests.
  */
 import { isLogLevel, type LogLevel } from "./app/log";
+import type { R2BucketBinding } from "./store/r2";
 import type { S3StoreConfig } from "./store/s3";
 
-/** The Worker's bindings: every value is a string as Workers pass them. */
-export interface Env {
+/** The Worker's configuration variables: every value is a string as Workers pass them. */
+export interface ConfigVariables {
   /** S3 endpoint URL; empty for AWS S3 itself. R2: `https://<account>.r2.cloudflarestorage.com`. */
   S3_ENDPOINT?: string;
   S3_REGION?: string;
   S3_BUCKET?: string;
-  /** Key prefix (folder) under which the articles live, e.g. `articles/`. */
+  /** Key prefix (folder) under which the articles live, e.g. `articles/`; applies to an R2 binding too. */
   S3_PREFIX?: string;
   /** `true`/`false`; default: path-style with an S3_ENDPOINT (MinIO, R2...), virtual-hosted for AWS S3 itself. */
   S3_FORCE_PATH_STYLE?: string;
@@ -47,10 +48,21 @@ export interface Env {
   LOG_LEVEL?: string;
 }
 
+/** The Worker's bindings: the configuration variables, and the bucket when it is bound rather than reached over S3. */
+export interface Env extends ConfigVariables {
+  /**
+   * The articles' R2 bucket, bound in wrangler.toml (`[[r2_buckets]]`,
+   * `binding = "ARTICLES_BUCKET"`). When bound it is the store: the Worker
+   * reads and writes through the binding, and the S3_* settings other than
+   * S3_PREFIX are not read.
+   */
+  ARTICLES_BUCKET?: R2BucketBinding;
+}
+
 /**
  * The name of every configuration variable, complete by construction (the
- * compiler refuses a table that misses a field of {@link Env}): the local
- * service passes each one set in its environment on to the Worker.
+ * compiler refuses a table that misses a field of {@link ConfigVariables}):
+ * the local service passes each one set in its environment on to the Worker.
  */
 export const CONFIG_VARIABLE_NAMES = Object.keys({
   S3_ENDPOINT: true,
@@ -74,14 +86,16 @@ export const CONFIG_VARIABLE_NAMES = Object.keys({
   WEBSUB_HUBS: true,
   TOMBSTONE_DAYS: true,
   LOG_LEVEL: true,
-} satisfies Record<keyof Env, true>) as (keyof Env)[];
+} satisfies Record<keyof ConfigVariables, true>) as (keyof ConfigVariables)[];
+
+/** Where the bucket is: an S3-compatible bucket reached over HTTP (S3_*), or an R2 bucket bound to the Worker (ARTICLES_BUCKET). */
+export type StoreLocation = { s3: S3StoreConfig; r2?: undefined } | { r2: R2BucketBinding; s3?: undefined };
 
 /**
  * What every invocation needs to reach the index, request or not (cron,
  * queue, webhook): the store, where the articles are, and the index rules.
  */
-export interface StoreSettings {
-  s3: S3StoreConfig;
+export type StoreSettings = StoreLocation & {
   prefix: string;
   /** Language of articles that neither declare nor reveal one (FEED_LANGUAGE): parser input. */
   defaultLanguage: string;
@@ -95,10 +109,10 @@ export interface StoreSettings {
   tombstoneDays: number;
   /** Least severe log level written. */
   logLevel: LogLevel;
-}
+};
 
 /** Configuration of one request: the store settings plus what the site publishes, with defaults applied. */
-export interface Config extends StoreSettings {
+export type Config = StoreSettings & {
   feed: {
     title: string;
     description: string;
@@ -114,7 +128,7 @@ export interface Config extends StoreSettings {
   adminToken: string;
   /** What the public feeds' items carry (PUBLIC_CONTENT). */
   publicContent: "full" | "summary";
-}
+};
 
 /** A configuration value is missing or malformed; the message names the variable, never its value. */
 export class ConfigError extends Error {
@@ -126,6 +140,29 @@ export class ConfigError extends Error {
  * @throws {ConfigError} when a required value is missing or malformed.
  */
 export function loadStoreSettings(env: Env): StoreSettings {
+  return {
+    ...storeLocation(env),
+    prefix: normalisePrefix(text(env.S3_PREFIX)),
+    defaultLanguage: text(env.FEED_LANGUAGE) || "en",
+    indexTtlSeconds: integer(env.INDEX_TTL, "INDEX_TTL", 60, 0, 86_400),
+    websubHubs: hubList(env.WEBSUB_HUBS),
+    tombstoneDays: integer(env.TOMBSTONE_DAYS, "TOMBSTONE_DAYS", 30, 0, 3650),
+    logLevel: logLevel(env.LOG_LEVEL),
+  };
+}
+
+/**
+ * The one place that decides which store the Worker uses: the R2 binding
+ * ARTICLES_BUCKET when it is bound, else the S3 settings (then required).
+ * A variable of that name (a string, e.g. from `[vars]` or `.dev.vars`) is
+ * refused rather than ignored: whoever set it meant a binding.
+ */
+function storeLocation(env: Env): StoreLocation {
+  const binding: unknown = env.ARTICLES_BUCKET;
+  if (binding !== undefined) {
+    if (!isR2Binding(binding)) throw new ConfigError("ARTICLES_BUCKET must be an R2 bucket binding ([[r2_buckets]] in wrangler.toml), not a variable");
+    return { r2: binding };
+  }
   const bucket = text(env.S3_BUCKET);
   if (!bucket) throw new ConfigError("S3_BUCKET is not set");
   const accessKeyId = text(env.S3_ACCESS_KEY_ID);
@@ -142,13 +179,24 @@ export function loadStoreSettings(env: Env): StoreSettings {
       secretAccessKey,
       forcePathStyle: flag(env.S3_FORCE_PATH_STYLE, "S3_FORCE_PATH_STYLE", endpoint !== ""),
     },
-    prefix: normalisePrefix(text(env.S3_PREFIX)),
-    defaultLanguage: text(env.FEED_LANGUAGE) || "en",
-    indexTtlSeconds: integer(env.INDEX_TTL, "INDEX_TTL", 60, 0, 86_400),
-    websubHubs: hubList(env.WEBSUB_HUBS),
-    tombstoneDays: integer(env.TOMBSTONE_DAYS, "TOMBSTONE_DAYS", 30, 0, 3650),
-    logLevel: logLevel(env.LOG_LEVEL),
   };
+}
+
+/** Whether `value` has the calls the R2 store makes (the runtime exposes no class to test against). */
+function isR2Binding(value: unknown): value is R2BucketBinding {
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return ["get", "put", "list", "delete"].every((name) => typeof candidate[name] === "function");
+}
+
+/**
+ * The S3 settings of `settings`, for code that reaches the bucket only over
+ * S3: the command-line tools run outside Workers, where there is no binding.
+ * @throws {ConfigError} when the store is an R2 binding.
+ */
+export function s3Settings(settings: StoreSettings): S3StoreConfig {
+  if (settings.s3 === undefined) throw new ConfigError("this needs the S3_* settings: an R2 binding (ARTICLES_BUCKET) is reachable only from the Worker");
+  return settings.s3;
 }
 
 /** At most this many hubs: each costs a subrequest per change (see `app/websub.ts`). */

@@ -6,7 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Env } from "../../src/config";
+import type { ConfigVariables } from "../../src/config";
 
 /**
  * Parses `.dev.vars` text: `KEY=value` lines, `#` comments, blank lines, an
@@ -38,7 +38,7 @@ export function parseDevVars(text: string): Record<string, string> {
  * any) overlaid by `processEnv`, because an explicit environment variable is
  * the more deliberate choice.
  */
-export async function loadWorkerEnv(directory: string, processEnv: NodeJS.ProcessEnv = process.env): Promise<Env> {
+export async function loadWorkerEnv(directory: string, processEnv: NodeJS.ProcessEnv = process.env): Promise<ConfigVariables> {
   let fileVars: Record<string, string> = {};
   try {
     fileVars = parseDevVars(await readFile(join(directory, ".dev.vars"), "utf8"));
@@ -47,5 +47,5 @@ export async function loadWorkerEnv(directory: string, processEnv: NodeJS.Proces
   }
   const env: Record<string, string> = { ...fileVars };
   for (const [name, value] of Object.entries(processEnv)) if (value !== undefined) env[name] = value;
-  return env as Env;
+  return env as ConfigVariables;
 }

@@ -29,6 +29,7 @@ import { type IndexHead, indexKeys } from "../index/schema";
 import type { PartnerDefinition } from "../partners/definition";
 import { loadPartnerDefinition } from "../partners/storage";
 import { type MeteredStore, meterStore } from "../store/metered";
+import { createR2Store } from "../store/r2";
 import { createS3Store } from "../store/s3";
 import { type ArticleStore, StoreError } from "../store/store";
 import { type FeedScope, feedPath, OPML_PATH } from "../urls";
@@ -77,13 +78,14 @@ type RequestContext = Pick<Services, "config" | "log" | "background">;
 export type StorePurpose = "request" | "index";
 
 /**
- * Timeouts and attempts per purpose. A request would rather answer a stale
- * copy or a 503 now than a fresh document in ten seconds: each store call
- * ends within 1.5 s, so that the 503 goes out within 2 s even while the
- * store hangs; a second attempt fits in that only when the first failed at
- * once (a pooled connection the server had just closed: "Network connection
- * lost", the SDK's back-off is milliseconds). An index run has nobody
- * waiting and must finish: 10 s per attempt, three attempts.
+ * Timeouts and attempts per purpose, for the S3 store and the R2 binding
+ * alike. A request would rather answer a stale copy or a 503 now than a
+ * fresh document in ten seconds: each store call ends within 1.5 s, so that
+ * the 503 goes out within 2 s even while the store hangs; a second attempt
+ * fits in that only when the first failed at once (a pooled connection the
+ * server had just closed: "Network connection lost", the SDK's back-off is
+ * milliseconds). An index run has nobody waiting and must finish: 10 s per
+ * attempt, three attempts.
  */
 export const STORE_POLICIES: Record<StorePurpose, { timeoutMs: number; maxAttempts: number; callTimeoutMs?: number }> = {
   request: { timeoutMs: 1_500, maxAttempts: 2, callTimeoutMs: 1_500 },
@@ -114,7 +116,7 @@ const MAX_REPAIR_KEYS = 200;
 export interface ApplicationOptions {
   /** The current time; default the system clock. */
   clock?: () => Date;
-  /** Opens the store for settings and purpose; default the S3 store with {@link STORE_POLICIES} (tests may pass another). */
+  /** Opens the store for settings and purpose; default {@link openDefaultStore} (tests may pass another). */
   openStore?: (settings: StoreSettings, purpose: StorePurpose) => ArticleStore;
   /** The Workers edge cache; default `caches.default` where the runtime has it. */
   edgeCache?: Cache | null;
@@ -182,7 +184,7 @@ export class Application {
   readonly feedVersions: FeedVersions;
   private readonly websubTiming: { timeoutMs?: number; backoffMs?: number };
   private readonly openStore: (settings: StoreSettings, purpose: StorePurpose) => ArticleStore;
-  /** Opened stores by purpose and settings: an S3 client is costly to create and holds no per-request state. */
+  /** Opened S3 stores by purpose and settings: an S3 client is costly to create and holds no per-request state. */
   private readonly stores = new Map<string, ArticleStore>();
   readonly fetch: typeof fetch;
   private readonly indexUpdate: typeof applyChanges;
@@ -209,7 +211,7 @@ export class Application {
 
   constructor(options: ApplicationOptions = {}) {
     this.clock = options.clock ?? (() => new Date());
-    this.openStore = options.openStore ?? ((settings, purpose) => createS3Store({ ...settings.s3, ...STORE_POLICIES[purpose] }));
+    this.openStore = options.openStore ?? openDefaultStore;
     this.edgeCache = options.edgeCache !== undefined ? options.edgeCache : defaultEdgeCache();
     this.indexUpdate = options.applyChanges ?? applyChanges;
     this.feedVersions = new FeedVersions(this.edgeCache, () => this.nowMs());
@@ -619,8 +621,10 @@ export class Application {
     return true;
   }
 
-  /** The store of `settings` for `purpose`, opened once per isolate. */
+  /** The store of `settings` for `purpose`: an S3 store is opened once per isolate. */
   private store(settings: StoreSettings, purpose: StorePurpose): ArticleStore {
+    // An R2 store is a thin wrapper over the invocation's binding: nothing costly to keep, and the binding at hand is the one to use.
+    if (settings.r2 !== undefined) return this.openStore(settings, purpose);
     const key = `${purpose}\n${JSON.stringify(settings.s3)}`;
     let store = this.stores.get(key);
     if (!store) {
@@ -637,8 +641,8 @@ export class Application {
   }
 
   private breaker(settings: StoreSettings): CircuitBreaker {
-    // Credentials are part of the key: a refused key must not trip the circuit of a working one.
-    const key = `${storeIdentity(settings)}|${settings.s3.accessKeyId}`;
+    // Credentials are part of the key: a refused key must not trip the circuit of a working one. A binding has none.
+    const key = `${storeIdentity(settings)}|${settings.s3?.accessKeyId ?? ""}`;
     let breaker = this.breakers.get(key);
     if (!breaker) {
       breaker = new CircuitBreaker({ ...BREAKER_POLICY, now: () => this.nowMs() });
@@ -690,8 +694,23 @@ function addBounded(sets: Map<string, Set<string>>, identity: string, key: strin
   keys.add(key);
 }
 
-/** Identifies one bucket+prefix, so isolates serving several never mix their indexes. */
+/**
+ * The default store of `settings` for `purpose`, with the purpose's
+ * {@link STORE_POLICIES}: the R2 binding when one is bound (see
+ * `loadStoreSettings`, which decides), else the S3 store.
+ */
+export function openDefaultStore(settings: StoreSettings, purpose: StorePurpose): ArticleStore {
+  const policy = STORE_POLICIES[purpose];
+  return settings.r2 !== undefined ? createR2Store(settings.r2, policy) : createS3Store({ ...settings.s3, ...policy });
+}
+
+/**
+ * Identifies one bucket+prefix, so isolates serving several never mix their
+ * indexes. A binding does not tell its bucket's name; one Worker binds one
+ * bucket as ARTICLES_BUCKET, so the binding's name stands for it.
+ */
 export function storeIdentity(settings: StoreSettings): string {
+  if (settings.r2 !== undefined) return `r2-binding|ARTICLES_BUCKET|${settings.prefix}`;
   return `${settings.s3.endpoint}|${settings.s3.bucket}|${settings.prefix}`;
 }
 
@@ -701,7 +720,7 @@ function defaultEdgeCache(): Cache | null {
 
 /** The configured secrets, for the logger to hide. */
 function secretsOf(settings: StoreSettings & { adminToken?: string }): string[] {
-  return [settings.s3.secretAccessKey, settings.s3.accessKeyId, settings.adminToken ?? ""];
+  return [settings.s3?.secretAccessKey ?? "", settings.s3?.accessKeyId ?? "", settings.adminToken ?? ""];
 }
 
 function indexKeysOf(svc: Services) {

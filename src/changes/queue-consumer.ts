@@ -5,7 +5,11 @@
  * acknowledged or retried on its own:
  *
  * - a message that is no R2 event, or names another bucket, is acknowledged
- *   with a logged reason (retrying cannot make it readable);
+ *   with a logged reason (retrying cannot make it readable); with an R2
+ *   binding the bucket's name is unknown (a binding does not tell it), so
+ *   every event counts: it is only a hint, the key's state is read from the
+ *   bound bucket, so an event of another bucket changes nothing that the
+ *   bound bucket does not already show;
  * - a key the invocation's subrequest budget did not reach is retried after
  *   a short delay, never failing the batch: the next delivery is a new
  *   invocation with a budget of its own;
@@ -54,7 +58,7 @@ export async function consumeChangeBatch(app: Application, batch: MessageBatch<u
       svc.log.warn("queue message acknowledged without work", { queue: batch.queue, messageId: message.id, reason: parsed.reason });
       message.ack();
       dropped += 1;
-    } else if (parsed.event.bucket !== svc.settings.s3.bucket) {
+    } else if (svc.settings.s3 !== undefined && parsed.event.bucket !== svc.settings.s3.bucket) {
       svc.log.warn("queue message acknowledged without work", { queue: batch.queue, messageId: message.id, reason: "it is for another bucket" });
       message.ack();
       dropped += 1;

@@ -1,7 +1,8 @@
 /**
  * The article store as the rest of the pipeline sees it: a flat namespace of
- * objects (an S3 bucket below a key prefix). Only `s3.ts` knows how it is
- * reached, so tests, the Worker and the command line share one contract.
+ * objects (a bucket below a key prefix). Only `s3.ts` (over the S3 protocol)
+ * and `r2.ts` (through a Worker's R2 binding) know how it is reached, so
+ * tests, the Worker and the command line share one contract.
  */
 
 /** What a listing says of one object, without reading it. */
@@ -17,7 +18,7 @@ export interface StoredObjectInfo {
 /** One object read in full. */
 export interface StoredObject extends StoredObjectInfo {
   body: Uint8Array;
-  /** User metadata (S3 `x-amz-meta-*`), lower-case names without the prefix. */
+  /** User metadata (S3 `x-amz-meta-*`, R2 custom metadata), lower-case names without the prefix. */
   metadata: Record<string, string>;
 }
 
@@ -53,7 +54,7 @@ export interface ListPage {
   truncated: boolean;
 }
 
-/** Most keys one listing page or one batch delete holds (S3's limit for both). */
+/** Most keys one listing page or one batch delete holds (S3's limit for both, and R2's). */
 export const STORE_PAGE_SIZE = 1_000;
 
 /** Read/write access to the bucket. Every method rejects with {@link StoreError} on failure. */

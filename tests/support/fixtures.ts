@@ -89,3 +89,11 @@ export const QUEUE_SITE_URL = "https://queue.example.com";
 
 /** The producer binding of the `feed-changes` queue, in tests only (in production R2 sends the events). */
 export const QUEUE_PRODUCER_BINDING = "CHANGES_QUEUE";
+
+/**
+ * A local R2 bucket (Miniflare's), bound under a test-only name: the Worker
+ * takes a bucket named ARTICLES_BUCKET as its store, so the tests that mean
+ * R2 pass this one under that name (`r2TestEnv`) and every other test keeps
+ * the S3 server.
+ */
+export const R2_TEST_BINDING = "TEST_R2_BUCKET";

@@ -6,7 +6,7 @@
  */
 import { inject } from "vitest";
 import { purgeKeys } from "../../src/app/cache-keys";
-import { type Env, loadStoreSettings } from "../../src/config";
+import { type Env, loadStoreSettings, s3Settings } from "../../src/config";
 import { type IndexKeys, indexKeys } from "../../src/index/schema";
 import { mapLimit } from "../../src/store/concurrency";
 import { createS3Store } from "../../src/store/s3";
@@ -58,7 +58,7 @@ export async function scenario(name: string, options: { count?: number; viaProxy
     ...(channel ? { S3_ENDPOINT: channel.endpoint } : {}),
   });
   const direct = loadStoreSettings({ ...env, S3_ENDPOINT: inject("s3Endpoint") });
-  const store = createS3Store(direct.s3);
+  const store = createS3Store(s3Settings(direct));
   await mapLimit(
     Array.from({ length: options.count ?? 6 }, (_, i) => i),
     8,

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, type Env, loadConfig, loadStoreSettings } from "../../src/config";
+import { ConfigError, type Env, loadConfig, loadStoreSettings, s3Settings } from "../../src/config";
+import type { R2BucketBinding } from "../../src/store/r2";
 
 const minimal: Env = { S3_BUCKET: "news", S3_ACCESS_KEY_ID: "id", S3_SECRET_ACCESS_KEY: "secret" };
+
+/** Something with the calls of an R2 binding, for the choice of store only: nothing here calls it. */
+const binding: R2BucketBinding = {
+  get: () => Promise.reject(new Error("not called")),
+  put: () => Promise.reject(new Error("not called")),
+  list: () => Promise.reject(new Error("not called")),
+  delete: () => Promise.reject(new Error("not called")),
+};
 
 describe("loadConfig", () => {
   it("applies the documented defaults", () => {
@@ -23,8 +32,8 @@ describe("loadConfig", () => {
   });
 
   it("uses path-style URLs with a custom endpoint unless told otherwise", () => {
-    expect(loadConfig({ ...minimal, S3_ENDPOINT: "http://127.0.0.1:9000" }, "http://127.0.0.1:8787/").s3.forcePathStyle).toBe(true);
-    expect(loadConfig({ ...minimal, S3_ENDPOINT: "http://127.0.0.1:9000", S3_FORCE_PATH_STYLE: "false" }, "http://127.0.0.1:8787/").s3.forcePathStyle).toBe(
+    expect(loadConfig({ ...minimal, S3_ENDPOINT: "http://127.0.0.1:9000" }, "http://127.0.0.1:8787/").s3?.forcePathStyle).toBe(true);
+    expect(loadConfig({ ...minimal, S3_ENDPOINT: "http://127.0.0.1:9000", S3_FORCE_PATH_STYLE: "false" }, "http://127.0.0.1:8787/").s3?.forcePathStyle).toBe(
       false,
     );
   });
@@ -93,5 +102,35 @@ describe("loadConfig", () => {
     expect(config.websubHubs).toEqual(["https://hub.example.com/", "http://127.0.0.1:9/hub"]);
     expect(config.tombstoneDays).toBe(7);
     expect(loadStoreSettings(minimal)).toMatchObject({ websubHubs: [], tombstoneDays: 30 });
+  });
+});
+
+describe("the choice of store", () => {
+  it("takes the R2 binding ARTICLES_BUCKET when it is bound, with no S3_* setting needed and S3_PREFIX applied", () => {
+    const settings = loadStoreSettings({ ARTICLES_BUCKET: binding, S3_PREFIX: "news" });
+    expect(settings.r2).toBe(binding);
+    expect(settings.s3).toBeUndefined();
+    expect(settings.prefix).toBe("news/");
+    expect(loadConfig({ ARTICLES_BUCKET: binding, SITE_URL: "https://news.example.com" }, "https://news.example.com/").r2).toBe(binding);
+  });
+
+  it("prefers the binding to S3 settings that are set as well", () => {
+    const settings = loadStoreSettings({ ...minimal, S3_ENDPOINT: "https://account.r2.cloudflarestorage.com", ARTICLES_BUCKET: binding });
+    expect(settings.r2).toBe(binding);
+    expect(settings.s3).toBeUndefined();
+    expect(() => s3Settings(settings)).toThrow(ConfigError);
+  });
+
+  it("reads the S3 settings as before when nothing is bound", () => {
+    const settings = loadStoreSettings({ ...minimal, ARTICLES_BUCKET: undefined });
+    expect(settings.r2).toBeUndefined();
+    expect(s3Settings(settings)).toMatchObject({ bucket: "news", accessKeyId: "id" });
+    expect(() => loadStoreSettings({})).toThrow(/S3_BUCKET/);
+  });
+
+  it("refuses a variable named ARTICLES_BUCKET: only a binding can be the bucket", () => {
+    const env = { ...minimal, ARTICLES_BUCKET: "articles" } as unknown as Env;
+    expect(() => loadStoreSettings(env)).toThrow(ConfigError);
+    expect(() => loadStoreSettings(env)).toThrow(/ARTICLES_BUCKET.*binding/);
   });
 });

@@ -7,7 +7,7 @@
 import { env as workerEnv } from "cloudflare:workers";
 import { parseAtomFeed } from "feedsmith";
 import { describe, expect, it, vi } from "vitest";
-import { loadConfig } from "../../src/config";
+import { loadConfig, s3Settings } from "../../src/config";
 import { applyChanges } from "../../src/index/changes";
 import { indexKeys } from "../../src/index/schema";
 import { createS3Store } from "../../src/store/s3";
@@ -18,7 +18,7 @@ import { call, newWorker, runQueue, TEST_NOW } from "../support/worker";
 
 const SITE = "https://queue-events.example.com";
 const env = testEnv("events", { SITE_URL: SITE, INDEX_TTL: "60" });
-const store = () => createS3Store(loadConfig(env, SITE).s3);
+const store = () => createS3Store(s3Settings(loadConfig(env, SITE)));
 const article = (text: string) => `${text}\nERIKA MUSTER\nQuelle: https://example.org/${encodeURIComponent(text.slice(0, 8))}\nKommentar (0)\n`;
 const asBrowser = { headers: { Accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" } };
 
@@ -158,7 +158,7 @@ describe("the local queue", () => {
   it("delivers an event sent to feed-changes to the Worker's queue() handler, which indexes the key", async () => {
     // The Worker under test serves QUEUE_BUCKET (vitest.config.ts): nothing else ever indexes it.
     const queueEnv = testEnv("queue", { SITE_URL: QUEUE_SITE_URL, INDEX_TTL: "0" });
-    const queueStore = createS3Store(loadConfig(queueEnv, QUEUE_SITE_URL).s3);
+    const queueStore = createS3Store(s3Settings(loadConfig(queueEnv, QUEUE_SITE_URL)));
     await queueStore.put("aus-der-queue.txt", article("Eine Meldung, die nur die Queue bringt."), { metadata: { date: "2020-01-01T08:00:00Z" } });
     expect(await queueStore.list("_index/")).toEqual([]);
 

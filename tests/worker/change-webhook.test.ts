@@ -5,7 +5,7 @@
  */
 import { parseRssFeed } from "feedsmith";
 import { describe, expect, it, vi } from "vitest";
-import { loadConfig } from "../../src/config";
+import { loadConfig, s3Settings } from "../../src/config";
 import { applyChanges } from "../../src/index/changes";
 import { createS3Store } from "../../src/store/s3";
 import { createWorker } from "../../src/worker";
@@ -15,7 +15,7 @@ import { call, newWorker, TEST_NOW, type TestWorker } from "../support/worker";
 const TOKEN = "test-admin-token-c4e2";
 const SITE = "https://webhook.example.com";
 const env = testEnv("events", { SITE_URL: SITE, ADMIN_TOKEN: TOKEN, INDEX_TTL: "60" });
-const store = () => createS3Store(loadConfig(env, SITE).s3);
+const store = () => createS3Store(s3Settings(loadConfig(env, SITE)));
 const bearer = { Authorization: `Bearer ${TOKEN}` };
 const article = (text: string) => `${text}\nMAX MUSTER\nQuelle: https://example.org/${encodeURIComponent(text.slice(0, 8))}\nKommentar (0)\n`;
 const asBrowser = { headers: { Accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" } };

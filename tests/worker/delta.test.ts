@@ -6,7 +6,7 @@
  */
 import { parseAtomFeed, parseRssFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
-import { type Env, loadStoreSettings } from "../../src/config";
+import { type Env, loadStoreSettings, s3Settings } from "../../src/config";
 import { createS3Store } from "../../src/store/s3";
 import { testEnv } from "../support/env";
 import { call, newWorker, TEST_NOW, type TestWorker } from "../support/worker";
@@ -26,7 +26,7 @@ function deltaEnv(): Env {
 async function setUp(files: Record<string, string>) {
   const env = deltaEnv();
   const settings = loadStoreSettings(env);
-  const s3 = createS3Store(settings.s3);
+  const s3 = createS3Store(s3Settings(settings));
   for (const [name, body] of Object.entries(files)) await s3.put(`${settings.prefix}${name}`, body);
   const worker = newWorker();
   const reindex = async () =>
@@ -126,7 +126,7 @@ describe("A-IM: feed (RFC 3229)", () => {
     let now = TEST_NOW.getTime();
     const env = deltaEnv();
     const settings = loadStoreSettings(env);
-    const s3 = createS3Store(settings.s3);
+    const s3 = createS3Store(s3Settings(settings));
     await s3.put(`${settings.prefix}a.md`, article("Alpha", "2026-11-01T08:00:00Z"));
     // No edge cache: the isolate's own record is all there is, and it expires by the application's clock.
     const worker = newWorker(() => new Date(now), { edgeCache: null });

@@ -5,7 +5,7 @@
  */
 import { parseAtomFeed, parseRssFeed } from "feedsmith";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config";
+import { loadConfig, s3Settings } from "../../src/config";
 import { createS3Store } from "../../src/store/s3";
 import { testEnv } from "../support/env";
 import { SAMPLE_ARTICLES } from "../support/sample-articles";
@@ -109,7 +109,7 @@ describe("POST /admin/reindex", () => {
 describe("re-indexing a changing bucket", () => {
   const SITE = "https://mutable.example.com";
   const env = testEnv("mutable", { SITE_URL: SITE, ADMIN_TOKEN: TOKEN, INDEX_TTL: "0" });
-  const store = () => createS3Store(loadConfig(env, SITE).s3);
+  const store = () => createS3Store(s3Settings(loadConfig(env, SITE)));
   const reindex = () => call("/admin/reindex", { method: "POST", headers: { Authorization: `Bearer ${TOKEN}` } }, env);
   // A new `limit` each time: a URL of its own, so the edge cache cannot answer with an older copy.
   let nextLimit = 10;

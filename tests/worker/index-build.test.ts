@@ -5,7 +5,7 @@
  * sample prefix, so it never disturbs the feeds other tests read.
  */
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config";
+import { loadConfig, s3Settings } from "../../src/config";
 import { rebuildIndex } from "../../src/index/build";
 import { applyChanges } from "../../src/index/changes";
 import { createIndexReader } from "../../src/index/reader";
@@ -18,7 +18,7 @@ import { BAD_OBJECTS, GOOD_ARTICLE } from "../support/fixtures";
 describe("index in workerd over S3", () => {
   it("builds, skips bad objects, applies an edit, and serves the head with one read", async () => {
     const config = loadConfig(testEnv("samples"), "https://news.example.com/rss.xml");
-    const s3 = createS3Store(config.s3);
+    const s3 = createS3Store(s3Settings(config));
     const prefix = `index-test-${crypto.randomUUID()}/`;
     await s3.put(`${prefix}good.txt`, GOOD_ARTICLE);
     await s3.put(`${prefix}zweiter.txt`, "---\ntitle: Zweiter Artikel\ndate: 2024-06-20T08:00:00Z\ntags: [Hafen]\n---\nEin zweiter Artikel über den Hafen.\n");

@@ -6,7 +6,7 @@
  */
 import { parseAtomFeed } from "feedsmith";
 import { describe, expect, inject, it } from "vitest";
-import { loadConfig } from "../../src/config";
+import { loadConfig, s3Settings } from "../../src/config";
 import { applyChanges } from "../../src/index/changes";
 import { createS3Store } from "../../src/store/s3";
 import { testEnv } from "../support/env";
@@ -16,7 +16,7 @@ import { call, runScheduled, wireRequests } from "../support/worker";
 const SITE = "https://changes.example.com";
 const BUCKET = TEST_BUCKETS.changes;
 const env = testEnv("changes", { SITE_URL: SITE, INDEX_TTL: "0", S3_ENDPOINT: inject("s3CountingEndpoint") });
-const store = () => createS3Store(loadConfig(env, SITE).s3);
+const store = () => createS3Store(s3Settings(loadConfig(env, SITE)));
 const options = { articlePrefix: "", defaultLanguage: "en" };
 /** A Worker invocation on the free plan may make 50 subrequests. */
 const WORKER_LIMIT = 50;

@@ -6,7 +6,7 @@
  */
 import { parseRssFeed } from "feedsmith";
 import { describe, expect, inject, it } from "vitest";
-import { loadConfig } from "../../src/config";
+import { loadConfig, s3Settings } from "../../src/config";
 import { indexKeys } from "../../src/index/schema";
 import { createS3Store } from "../../src/store/s3";
 import { testEnv } from "../support/env";
@@ -16,7 +16,7 @@ import { call, runScheduled, wireRequests } from "../support/worker";
 const SITE = "https://legacy.example.com";
 const env = testEnv("legacy", { SITE_URL: SITE, INDEX_TTL: "0", S3_ENDPOINT: inject("s3CountingEndpoint") });
 const keys = indexKeys("news/");
-const store = () => createS3Store(loadConfig(env, SITE).s3);
+const store = () => createS3Store(s3Settings(loadConfig(env, SITE)));
 let nextLimit = 50;
 /** The newest 40 items, under a URL of its own so no cached copy answers. */
 const feed = async () => {

@@ -7,7 +7,7 @@
  */
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config";
+import { loadConfig, s3Settings } from "../../src/config";
 import { rebuildIndex } from "../../src/index/build";
 import { mapLimit } from "../../src/store/concurrency";
 import { createS3Store } from "../../src/store/s3";
@@ -37,7 +37,7 @@ async function get(url: string): Promise<Response> {
 }
 
 beforeAll(async () => {
-  const store = createS3Store(loadConfig(env, SITE).s3);
+  const store = createS3Store(s3Settings(loadConfig(env, SITE)));
   await mapLimit(ids, 8, async (id) => {
     const month = id.startsWith("juni") ? "juni" : "mai";
     await store.put(`${id}.txt`, article(id, Number(id.slice(month.length + 1))));

@@ -7,7 +7,7 @@
  */
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
-import { type Env, loadConfig } from "../../src/config";
+import { type Env, loadConfig, s3Settings } from "../../src/config";
 import { partnerKeys } from "../../src/partners/storage";
 import { sha256Hex } from "../../src/partners/token";
 import { createS3Store } from "../../src/store/s3";
@@ -96,7 +96,7 @@ function envWith(overrides: Partial<Env> = {}): Env {
   return testEnv("partners", { SITE_URL: SITE, ...overrides });
 }
 
-const store = () => createS3Store(loadConfig(envWith(), SITE).s3);
+const store = () => createS3Store(s3Settings(loadConfig(envWith(), SITE)));
 
 async function writePartners(text: string): Promise<void> {
   await store().put(KEYS.definition, text);

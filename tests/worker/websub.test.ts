@@ -6,7 +6,7 @@
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
-import { type Env, loadStoreSettings } from "../../src/config";
+import { type Env, loadStoreSettings, s3Settings } from "../../src/config";
 import { sha256Hex } from "../../src/partners/token";
 import { createS3Store } from "../../src/store/s3";
 import { testEnv } from "../support/env";
@@ -44,7 +44,7 @@ function websubEnv(hubs: string[], overrides: Partial<Env> = {}): Env {
 
 function storeOf(env: Env) {
   const settings = loadStoreSettings(env);
-  return { s3: createS3Store(settings.s3), prefix: settings.prefix };
+  return { s3: createS3Store(s3Settings(settings)), prefix: settings.prefix };
 }
 
 const reindex = (env: Env, worker: TestWorker) => call("/admin/reindex", { method: "POST", headers: { Authorization: `Bearer ${TOKEN}` } }, env, worker);

@@ -5,7 +5,7 @@
  * 410 Gone, and the change reaches hubs and deltas like any other.
  */
 import { describe, expect, inject, it } from "vitest";
-import { type Env, loadStoreSettings } from "../../src/config";
+import { type Env, loadStoreSettings, s3Settings } from "../../src/config";
 import { createS3Store } from "../../src/store/s3";
 import { testEnv } from "../support/env";
 import type { RecordedPing } from "../support/fixtures";
@@ -30,7 +30,7 @@ async function setUp(label: string, overrides: Partial<Env> = {}) {
     ...overrides,
   });
   const settings = loadStoreSettings(env);
-  const s3 = createS3Store(settings.s3);
+  const s3 = createS3Store(s3Settings(settings));
   let now = TEST_NOW.getTime();
   const worker = newWorker(() => new Date(now));
   const key = (name: string) => `${settings.prefix}${name}`;
