@@ -7,7 +7,8 @@
  * Owned here, and nowhere else:
  * - the clock (injected, so that tests never depend on today's date);
  * - the isolate caches: parsed index objects and rendered documents, both
- *   {@link BoundedCache}s bounded by estimated memory;
+ *   {@link BoundedCache}s bounded by estimated memory, and the renders under
+ *   way (concurrent misses of one document share one);
  * - index update coordination: one update (rebuild, reconciliation or
  *   applied changes) per store at a time, concurrent rebuilds shared, and at
  *   most one rebuild started by anonymous requests per INDEX_TTL (at least
@@ -38,6 +39,7 @@ import { purgeKeys } from "./cache-keys";
 import { CircuitBreaker, guardStore } from "./circuit-breaker";
 import { FeedVersions } from "./feed-versions";
 import { createLogger, failureFields, type Logger } from "./log";
+import { SingleFlight } from "./single-flight";
 import { PING_SUBREQUEST_BUDGET, type PublishReport, publishedFeedUrls, publishToHubs } from "./websub";
 
 /** A finished 200 response as plain data, so it can be answered many times from memory. */
@@ -170,6 +172,8 @@ export class Application {
   readonly clock: () => Date;
   /** Rendered documents by cache key, for INDEX_TTL: a warm request needs no store read, render or edge lookup. */
   readonly documents = new BoundedCache<RenderedDocument>(DOCUMENT_CACHE_BOUNDS);
+  /** Renders under way by cache key: concurrent misses of one document wait for one render instead of starting their own. */
+  readonly renders = new SingleFlight();
   /** Parsed index objects (promises, so concurrent requests share one read) by store identity and object key. */
   readonly indexObjects: IndexObjectCache = new BoundedCache<Promise<unknown>>(INDEX_CACHE_BOUNDS);
   /**

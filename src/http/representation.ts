@@ -86,6 +86,10 @@ export function cacheControl(maxAge: Representation["maxAge"], audience: "public
  * A partner's documents are kept in isolate memory under their partner
  * variant (id and terms fingerprint, never the token) and never in the
  * shared edge cache.
+ *
+ * Concurrent misses of one cache key share one render (`Application.renders`):
+ * the first request renders, the others wait for it and each answers its own
+ * response (`cache;desc="shared"`, no store reads of their own).
  */
 export async function serve(c: Context<AppEnv>, render: () => Promise<Representation>, options: ServeOptions = {}): Promise<Response> {
   const app = c.get("app");
@@ -119,9 +123,15 @@ export async function serve(c: Context<AppEnv>, render: () => Promise<Representa
   const cached = cache ? await cache.match(key) : undefined;
   if (cached) return finish(cached, { store: noCost, renderMs: null, cache: "hit" }, null);
 
-  const fresh = renderAndKeep(c, render, { key, lastGoodKey, cache, options, audience: document.partner ? "private" : "public", rememberVersion });
+  const flight = app.renders.run(key, () =>
+    renderAndKeep(c, render, { key, lastGoodKey, cache, options, audience: document.partner ? "private" : "public", rememberVersion }),
+  );
+  const fresh = flight.promise;
   // Awaited below; until then (edge-cache lookups) a failure must not count as unhandled.
   fresh.catch(() => {});
+  // Other requests may wait for this render: it must run to its end even if this request ends first (the
+  // runtime cancels what a finished request left unsettled; see IndexReaderOptions.keepAlive).
+  if (flight.leader) keepAlive(c, fresh);
   if (cache && degraded(c)) {
     // The store failed recently: do not make this reader wait for it if an older copy is at hand.
     const lastGood = await cache.match(lastGoodKey);
@@ -151,15 +161,31 @@ export async function serve(c: Context<AppEnv>, render: () => Promise<Representa
     c.set("fallback", error);
     return answer(c, lastGood, { store: storeMeter(c), renderMs: null, cache: "stale" });
   }
+  // Each request answers its own Response: a body can be read once.
+  const response = new Response(rendered.body, { status: rendered.status, headers: rendered.headers });
+  if (!flight.leader) {
+    // Another request's render: that request paid the reads and reports them.
+    const shared: ResponseCost = { store: noCost, renderMs: null, cache: "shared" };
+    if (rendered.stale) {
+      c.set("fallback", rendered.stale);
+      return answer(c, response, shared);
+    }
+    return finish(response, shared, rendered.representation);
+  }
   // A document rendered from stale index objects is no version to compute deltas against.
-  return rendered.stale ? answer(c, rendered.response, null) : finish(rendered.response, null, rendered.representation);
+  return rendered.stale ? answer(c, response, null) : finish(response, null, rendered.representation);
 }
 
-/** A fresh render and whether it was made from index objects kept because the store failed. */
+/** A fresh render, as plain data that every request waiting for it turns into its own response. */
 interface Rendered {
-  response: Response;
+  /** The document's bytes (UTF-8). */
+  body: Uint8Array<ArrayBuffer>;
+  /** The response headers, `Server-Timing` with the render's cost included. */
+  headers: [string, string][];
+  status: number;
   representation: Representation;
-  stale: boolean;
+  /** The failure behind a document made from index objects kept because the store failed (null: fresh). */
+  stale: StoreError | null;
 }
 
 /**
@@ -193,28 +219,38 @@ async function renderAndKeep(
   const cost: ResponseCost = { store, renderMs, cache: stale ? "stale" : cache ? "miss" : "bypass" };
   response.headers.set("Server-Timing", serverTiming(cost));
   c.set("outcome", outcomeOf(cost));
+  // Encoded once for every request that answers it and for the copies kept. TextEncoder always allocates a fresh ArrayBuffer (never a shared one).
+  const body = new TextEncoder().encode(representation.body) as Uint8Array<ArrayBuffer>;
   if (stale) {
     response.headers.set("Cache-Control", target.audience === "private" ? "private, max-age=30" : STALE_CACHE_CONTROL);
     c.set("fallback", stale);
-    return { response, representation, stale: true };
+    return { body, headers: [...response.headers], status: response.status, representation, stale };
   }
 
+  const headers = [...response.headers];
   const ttlSeconds = memoryLifetime(c);
-  if (ttlSeconds > 0) {
-    // TextEncoder always allocates a fresh ArrayBuffer (never a shared one).
-    const body = new TextEncoder().encode(representation.body) as Uint8Array<ArrayBuffer>;
-    app.documents.set(key, { body, headers: [...response.headers], status: response.status }, body.byteLength, app.nowMs() + ttlSeconds * 1000);
-  }
+  if (ttlSeconds > 0) app.documents.set(key, { body, headers, status: response.status }, body.byteLength, app.nowMs() + ttlSeconds * 1000);
   const remembered = target.rememberVersion(representation, response.headers.get("ETag") ?? "");
   if (cache) {
-    const forCache = response.clone();
-    const forOutages = new Response(response.clone().body, response);
+    const forCache = new Response(body, response);
+    const forOutages = new Response(body, response);
     forOutages.headers.set("Cache-Control", `public, max-age=${STALE_IF_ERROR_SECONDS}`);
     c.executionCtx.waitUntil(Promise.all([cache.put(key, forCache), cache.put(lastGoodKey, forOutages), remembered]));
   } else {
     await remembered;
   }
-  return { response, representation, stale: false };
+  return { body, headers, status: response.status, representation, stale: null };
+}
+
+/** Hands `work` to the request's `waitUntil`, where the runtime gives an execution context. */
+function keepAlive(c: Context<AppEnv>, work: Promise<unknown>): void {
+  let ctx: ExecutionContext;
+  try {
+    ctx = c.executionCtx;
+  } catch {
+    return; // no execution context (Hono throws): nothing outlives the request anyway
+  }
+  ctx.waitUntil(work.catch(() => {}));
 }
 
 function degraded(c: Context<AppEnv>): boolean {

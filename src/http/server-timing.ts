@@ -10,8 +10,12 @@ export interface ResponseCost {
   store: Readonly<StoreMeter>;
   /** Milliseconds spent rendering; null when nothing was rendered. */
   renderMs: number | null;
-  /** memory: isolate memory; hit: edge cache; stale: last good copy during an outage; bypass: no edge cache here. */
-  cache: "memory" | "hit" | "miss" | "stale" | "bypass";
+  /**
+   * memory: isolate memory; hit: edge cache; stale: last good copy during an
+   * outage; bypass: no edge cache here; shared: the render another request
+   * started for the same document, which that request reports.
+   */
+  cache: "memory" | "hit" | "miss" | "stale" | "bypass" | "shared";
 }
 
 /** e.g. `store;desc="reads=1";dur=12.3, render;dur=0.8, cache;desc="miss"` */
