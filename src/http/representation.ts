@@ -5,6 +5,7 @@
  * when the store is down. Every cacheable route goes through {@link serve}.
  */
 import type { Context } from "hono";
+import type { Application } from "../app/application";
 import { type CacheKeyOptions, type CacheVariant, cacheKey } from "../app/cache-keys";
 import type { LogFields } from "../app/log";
 import type { DeltaSource } from "../feed/delta";
@@ -12,6 +13,7 @@ import { StoreError } from "../store/store";
 import { entityTag, ifNoneMatchMatches, isNotModified, NOT_MODIFIED_HEADERS } from "./conditional";
 import { opaqueValue, requestedDeltaBases } from "./delta";
 import { ERROR_BODIES, HttpError } from "./errors";
+import { remainingFreshnessSeconds } from "./freshness";
 import { documentIdentity } from "./partner-access";
 import { type ResponseCost, serverTiming } from "./server-timing";
 import { type AppEnv, services } from "./services";
@@ -89,7 +91,9 @@ export function cacheControl(maxAge: Representation["maxAge"], audience: "public
  *
  * Concurrent misses of one cache key share one render (`Application.renders`):
  * the first request renders, the others wait for it and each answers its own
- * response (`cache;desc="shared"`, no store reads of their own).
+ * response (`cache;desc="shared"`, no store reads of their own). An edge-cache
+ * hit is kept in isolate memory for as long as the edge copy stays fresh, so
+ * the next request is a memory hit.
  */
 export async function serve(c: Context<AppEnv>, render: () => Promise<Representation>, options: ServeOptions = {}): Promise<Response> {
   const app = c.get("app");
@@ -121,7 +125,7 @@ export async function serve(c: Context<AppEnv>, render: () => Promise<Representa
       null,
     );
   const cached = cache ? await cache.match(key) : undefined;
-  if (cached) return finish(cached, { store: noCost, renderMs: null, cache: "hit" }, null);
+  if (cached) return finish(await keepEdgeCopy(app, key, cached), { store: noCost, renderMs: null, cache: "hit" }, null);
 
   const flight = app.renders.run(key, () =>
     renderAndKeep(c, render, { key, lastGoodKey, cache, options, audience: document.partner ? "private" : "public", rememberVersion }),
@@ -253,6 +257,36 @@ function keepAlive(c: Context<AppEnv>, work: Promise<unknown>): void {
   ctx.waitUntil(work.catch(() => {}));
 }
 
+/**
+ * The headers `toResponse` writes: all a stored document needs. A copy from
+ * the edge cache may carry more that the cache added (`CF-Cache-Status`,
+ * `Age`, `Date`), which describe that copy's trip, not the document.
+ */
+const REPRESENTATION_HEADERS = ["Content-Type", "ETag", "Cache-Control", "Last-Modified", "Vary", "Link"] as const;
+
+/**
+ * Keeps an edge-cache hit in isolate memory for as long as the edge copy
+ * stays fresh (RFC 9111 §4.2: its max-age less its age), so that the
+ * requests after it are memory hits instead of edge lookups. Isolate memory
+ * is then one more cache of the same response: it serves it no longer than
+ * the edge copy would have been served, whatever INDEX_TTL is, and a purge
+ * in this isolate empties it with the rest. Returns the response to answer
+ * (the body, once read for memory, is answered from the same bytes).
+ */
+async function keepEdgeCopy(app: Application, key: string, cached: Response): Promise<Response> {
+  // The edge cache stamps `Date` with the wall clock, not with the application's (injected) one.
+  const lifetimeSeconds = remainingFreshnessSeconds(cached.headers, Date.now());
+  if (lifetimeSeconds <= 0 || (cached.status !== 200 && cached.status !== 410)) return cached;
+  const body = new Uint8Array(await cached.arrayBuffer());
+  const headers: [string, string][] = [];
+  for (const name of REPRESENTATION_HEADERS) {
+    const value = cached.headers.get(name);
+    if (value !== null) headers.push([name, value]);
+  }
+  app.documents.set(key, { body, headers, status: cached.status }, body.byteLength, app.nowMs() + lifetimeSeconds * 1000);
+  return new Response(body, cached);
+}
+
 function degraded(c: Context<AppEnv>): boolean {
   try {
     const svc = services(c);
@@ -340,6 +374,7 @@ function storeMeter(c: Context<AppEnv>): ResponseCost["store"] {
   return c.get("services")?.store.meter ?? { reads: 0, writes: 0, durationMs: 0 };
 }
 
+/** The response of a fresh render; its headers are {@link REPRESENTATION_HEADERS}. */
 async function toResponse(representation: Representation, varyOnAccept: boolean, audience: "public" | "private"): Promise<Response> {
   const headers = new Headers({
     "Content-Type": representation.contentType,
