@@ -12,14 +12,27 @@ import { registerChangeRoutes } from "./http/change-routes";
 import { contentSecurityPolicy } from "./http/content-security-policy";
 import { ERROR_BODIES, errorResponse } from "./http/errors";
 import { registerFeedRoutes } from "./http/feed-routes";
+import type { MemoryAnswers } from "./http/memory-answers";
 import { registerArticlePageRoute, registerPageRoutes } from "./http/page-routes";
 import { corsByAccess, PARTNER_ROUTE_PREFIX, partnerGate, resolveAccess } from "./http/partner-access";
 import { requestLog } from "./http/request-log";
 import type { AppEnv } from "./http/services";
 
+/** Options of {@link createApp}. */
+export interface CreateAppOptions {
+  /**
+   * The memory fast path in front of the app (`worker.ts`): its middleware
+   * goes first, so that it sees each response as it leaves.
+   */
+  memoryAnswers?: MemoryAnswers;
+}
+
 /** Creates the HTTP application over `application`. */
-export function createApp(application: Application): Hono<AppEnv> {
+export function createApp(application: Application, options: CreateAppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+
+  // Outermost: the finished response (every header below added) is what a memory answer repeats.
+  if (options.memoryAnswers) app.use("*", options.memoryAnswers.capture());
 
   app.use("*", async (c, next) => {
     c.set("app", application);

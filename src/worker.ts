@@ -1,6 +1,7 @@
 /**
- * The Worker's handlers over one {@link Application}: HTTP requests go to the
- * Hono app; the cron trigger (wrangler.toml `[triggers]`) runs a bounded
+ * The Worker's handlers over one {@link Application}: HTTP requests are
+ * answered from isolate memory when their document is there (`MemoryAnswers`,
+ * before any routing), and go to the Hono app otherwise; the cron trigger (wrangler.toml `[triggers]`) runs a bounded
  * reconciliation of the index (the safety net behind change events); the queue consumer (wrangler.toml `[[queues.consumers]]`, optional)
  * applies R2 event notifications. Each handler only adapts its input to the
  * application layer.
@@ -9,15 +10,18 @@ import { createApp } from "./app";
 import { Application, type ApplicationOptions } from "./app/application";
 import { consumeChangeBatch } from "./changes/queue-consumer";
 import type { Env } from "./config";
+import { MemoryAnswers } from "./http/memory-answers";
 
 /** The handlers of one isolate, sharing one application. */
 export function createWorker(options: ApplicationOptions = {}) {
   const application = new Application(options);
-  const app = createApp(application);
+  const memory = new MemoryAnswers(application);
+  const app = createApp(application, { memoryAnswers: memory });
   return {
     application,
+    memory,
 
-    fetch: app.fetch,
+    fetch: (request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> => memory.answer(request, env) ?? app.fetch(request, env, ctx),
 
     async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
       const svc = application.storeServices(env);
@@ -34,5 +38,5 @@ export function createWorker(options: ApplicationOptions = {}) {
     async queue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
       await consumeChangeBatch(application, batch, env, (work) => ctx.waitUntil(work));
     },
-  } satisfies ExportedHandler<Env> & { application: Application };
+  } satisfies ExportedHandler<Env> & { application: Application; memory: MemoryAnswers };
 }

@@ -5,7 +5,7 @@
  * when the store is down. Every cacheable route goes through {@link serve}.
  */
 import type { Context } from "hono";
-import type { Application } from "../app/application";
+import type { Application, RenderedDocument } from "../app/application";
 import { type CacheKeyOptions, type CacheVariant, cacheKey } from "../app/cache-keys";
 import type { LogFields } from "../app/log";
 import type { DeltaSource } from "../feed/delta";
@@ -93,7 +93,8 @@ export function cacheControl(maxAge: Representation["maxAge"], audience: "public
  * the first request renders, the others wait for it and each answers its own
  * response (`cache;desc="shared"`, no store reads of their own). An edge-cache
  * hit is kept in isolate memory for as long as the edge copy stays fresh, so
- * the next request is a memory hit.
+ * the next request is a memory hit. Whole public answers from memory are
+ * offered to the memory fast path (`memory-answers.ts`).
  */
 export async function serve(c: Context<AppEnv>, render: () => Promise<Representation>, options: ServeOptions = {}): Promise<Response> {
   const app = c.get("app");
@@ -117,13 +118,25 @@ export async function serve(c: Context<AppEnv>, render: () => Promise<Representa
       ? answerDelta(c, response, cost, rendered, { bases: deltaBases, render, keyOptions, shared: cache !== null, rememberVersion })
       : answer(c, response, cost);
 
+  /**
+   * Offers the stored document this response shows to the memory fast path:
+   * public documents answered whole (a delta is computed per request).
+   */
+  const offer = (stored: RenderedDocument): void => {
+    if (document.partner === null && deltaBases === null) {
+      c.set("memoryDocument", { key, document: stored, significantParams, varyOnAccept: options.varyOnAccept === true });
+    }
+  };
+
   const inMemory = app.documents.get(key, app.nowMs());
-  if (inMemory)
+  if (inMemory) {
+    offer(inMemory);
     return finish(
       new Response(inMemory.body, { status: inMemory.status ?? 200, headers: inMemory.headers }),
       { store: noCost, renderMs: null, cache: "memory" },
       null,
     );
+  }
   const cached = cache ? await cache.match(key) : undefined;
   if (cached) return finish(await keepEdgeCopy(app, key, cached), { store: noCost, renderMs: null, cache: "hit" }, null);
 
@@ -176,6 +189,7 @@ export async function serve(c: Context<AppEnv>, render: () => Promise<Representa
     }
     return finish(response, shared, rendered.representation);
   }
+  if (rendered.kept) offer(rendered.kept);
   // A document rendered from stale index objects is no version to compute deltas against.
   return rendered.stale ? answer(c, response, null) : finish(response, null, rendered.representation);
 }
@@ -190,6 +204,8 @@ interface Rendered {
   representation: Representation;
   /** The failure behind a document made from index objects kept because the store failed (null: fresh). */
   stale: StoreError | null;
+  /** The copy kept in isolate memory, if one was kept. */
+  kept: RenderedDocument | null;
 }
 
 /**
@@ -228,12 +244,16 @@ async function renderAndKeep(
   if (stale) {
     response.headers.set("Cache-Control", target.audience === "private" ? "private, max-age=30" : STALE_CACHE_CONTROL);
     c.set("fallback", stale);
-    return { body, headers: [...response.headers], status: response.status, representation, stale };
+    return { body, headers: [...response.headers], status: response.status, representation, stale, kept: null };
   }
 
   const headers = [...response.headers];
+  let kept: RenderedDocument | null = null;
   const ttlSeconds = memoryLifetime(c);
-  if (ttlSeconds > 0) app.documents.set(key, { body, headers, status: response.status }, body.byteLength, app.nowMs() + ttlSeconds * 1000);
+  if (ttlSeconds > 0) {
+    const document: RenderedDocument = { body, headers, status: response.status };
+    if (app.documents.set(key, document, body.byteLength, app.nowMs() + ttlSeconds * 1000)) kept = document;
+  }
   const remembered = target.rememberVersion(representation, response.headers.get("ETag") ?? "");
   if (cache) {
     const forCache = new Response(body, response);
@@ -243,7 +263,7 @@ async function renderAndKeep(
   } else {
     await remembered;
   }
-  return { body, headers, status: response.status, representation, stale: null };
+  return { body, headers, status: response.status, representation, stale: null, kept };
 }
 
 /** Hands `work` to the request's `waitUntil`, where the runtime gives an execution context. */

@@ -28,11 +28,7 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
     const requestId = c.get("requestId");
-    const env: Env = c.env ?? {};
-    const level = env.LOG_LEVEL?.trim().toLowerCase() ?? "";
-    const log = c
-      .get("app")
-      .log.child({ requestId }, { secrets: [env.S3_SECRET_ACCESS_KEY, env.S3_ACCESS_KEY_ID, env.ADMIN_TOKEN], ...(isLogLevel(level) ? { level } : {}) });
+    const log = c.get("app").log.child({ requestId }, requestLogOptions(c.env));
     c.set("log", log);
     await next();
 
@@ -50,6 +46,16 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/**
+ * How the logger of a request under `env` differs from the application's:
+ * the environment's secrets are hidden and its LOG_LEVEL applies (an invalid
+ * one leaves the application's level; the configuration reports it).
+ */
+export function requestLogOptions(env: Env | undefined): { secrets: (string | undefined)[]; level?: LogLevel } {
+  const level = env?.LOG_LEVEL?.trim().toLowerCase() ?? "";
+  return { secrets: [env?.S3_SECRET_ACCESS_KEY, env?.S3_ACCESS_KEY_ID, env?.ADMIN_TOKEN], ...(isLogLevel(level) ? { level } : {}) };
+}
+
 /** The level of a request's line and the fields describing its failure, if any. */
 function classify(error: unknown, fallback: unknown): [LogLevel, LogFields] {
   if (fallback !== undefined) return ["warn", { served: "last good copy", ...failureFields(fallback, true) }];
@@ -63,7 +69,7 @@ function classify(error: unknown, fallback: unknown): [LogLevel, LogFields] {
 }
 
 /** The pattern of the route that answered, or `unmatched`. */
-function routeOf(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string {
+export function routeOf(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string {
   const routes = matchedRoutes(c).filter((route) => route.method !== "ALL");
   return routes.at(-1)?.path ?? "unmatched";
 }

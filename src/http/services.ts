@@ -9,6 +9,7 @@ import type { Application, Background, Services } from "../app/application";
 import type { LogFields, Logger } from "../app/log";
 import type { Env } from "../config";
 import type { PartnerBindings } from "../partners/usage";
+import type { MemoryOffer } from "./memory-answers";
 import type { Access } from "./partner-access";
 
 export type { Services } from "../app/application";
@@ -27,6 +28,8 @@ export interface AppEnv {
     outcome?: LogFields;
     /** The failure behind a response served from the last good copy. */
     fallback?: unknown;
+    /** The stored document a public response shows, for the memory fast path (`memory-answers.ts`); set by `serve`. */
+    memoryDocument?: MemoryOffer;
   };
 }
 
