@@ -20,15 +20,15 @@ export interface SizeResult {
   uncached: Summary;
   /** Store reads per uncached request (Server-Timing), lowest and highest seen. */
   uncachedReads: { min: number; max: number };
-  /** Edge cache on, INDEX_TTL=0 (no isolate-memory copy): the response stored in the edge cache. */
+  /** Edge cache on, INDEX_TTL=0 (no rendered copy in isolate memory): the first request of a URL after its render, from the edge cache. */
   edgeHit: Summary;
-  /** If-None-Match with the current ETag, answered from the edge cache. */
+  /** If-None-Match with the current ETag, INDEX_TTL=0: from the isolate-memory copy the first edge hit left. */
   notModified: Summary;
   /** Production defaults (edge cache on, INDEX_TTL=60): the rendered document from isolate memory. */
   memoryHit: Summary;
   /** Size of the RSS document served. */
   feedBytes: number;
-  /** Throughput: the warm feed (memory hit), the feed from the edge cache, the static-bytes Worker. */
+  /** Throughput: the warm feed (memory hit), the feed after an edge hit (INDEX_TTL=0: its memory copy), the static-bytes Worker. */
   throughput: { warm: Throughput; edge: Throughput; staticBytes: Throughput };
 }
 
@@ -123,14 +123,14 @@ export function renderReport(result: BenchResult): string {
     row("store reads per uncached request", (size) =>
       size.uncachedReads.min === size.uncachedReads.max ? String(size.uncachedReads.min) : `${size.uncachedReads.min}-${size.uncachedReads.max}`,
     ),
-    row("edge cache hit (INDEX_TTL=0)", (size) => latency(size.edgeHit)),
-    row("304 (If-None-Match), from the edge cache", (size) => latency(size.notModified)),
+    row("edge cache hit (INDEX_TTL=0; ?limit=31-70)", (size) => latency(size.edgeHit)),
+    row("304 (If-None-Match), INDEX_TTL=0: memory copy of an edge hit", (size) => latency(size.notModified)),
     row("warm feed: memory hit (defaults, INDEX_TTL=60)", (size) => latency(size.memoryHit)),
     row("warm feed req/s (memory hit)", (size) => rps(size.throughput.warm)),
-    row("edge cache hit req/s", (size) => rps(size.throughput.edge)),
+    row("after an edge hit req/s (INDEX_TTL=0)", (size) => rps(size.throughput.edge)),
     row("static-bytes Worker req/s", (size) => rps(size.throughput.staticBytes)),
     row("warm feed / static", (size) => `${fmt(size.throughput.warm.perSecond / size.throughput.staticBytes.perSecond, 2)}x`),
-    row("edge cache hit / static", (size) => `${fmt(size.throughput.edge.perSecond / size.throughput.staticBytes.perSecond, 2)}x`),
+    row("after an edge hit / static", (size) => `${fmt(size.throughput.edge.perSecond / size.throughput.staticBytes.perSecond, 2)}x`),
     "",
     "Rendering 50 items in Node, ms per render (median):",
     "",
