@@ -30,8 +30,10 @@ export const TEST_BUCKETS = {
   oddTopics: "odd-topics",
   /** Empty at start: the partner feed tests write their articles and `_partners.yaml` in it. */
   partners: "partners",
-  /** Empty at start: tests write articles and send change events for them. */
+  /** Empty at start: the queue tests write articles and send change events for them. */
   events: "events",
+  /** Empty at start: the `POST /admin/changes` tests write articles and post change events for them. */
+  webhook: "webhook",
   /** Empty and never indexed at start: only the Worker's queue consumer indexes it. */
   queue: "queue",
   /** Empty at start: the WebSub, delta and withdrawal tests write and delete articles in it. */

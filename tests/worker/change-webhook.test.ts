@@ -14,7 +14,7 @@ import { call, newWorker, TEST_NOW, type TestWorker } from "../support/worker";
 
 const TOKEN = "test-admin-token-c4e2";
 const SITE = "https://webhook.example.com";
-const env = testEnv("events", { SITE_URL: SITE, ADMIN_TOKEN: TOKEN, INDEX_TTL: "60" });
+const env = testEnv("webhook", { SITE_URL: SITE, ADMIN_TOKEN: TOKEN, INDEX_TTL: "60" });
 const store = () => createS3Store(s3Settings(loadConfig(env, SITE)));
 const bearer = { Authorization: `Bearer ${TOKEN}` };
 const article = (text: string) => `${text}\nMAX MUSTER\nQuelle: https://example.org/${encodeURIComponent(text.slice(0, 8))}\nKommentar (0)\n`;
@@ -98,9 +98,9 @@ describe("POST /admin/changes: bodies", () => {
     });
     const minio = (eventName: string) => ({
       EventName: eventName,
-      Key: "events/w+mit+leerzeichen.txt",
+      Key: "webhook/w+mit+leerzeichen.txt",
       Records: [
-        { eventVersion: "2.0", eventSource: "minio:s3", eventName, s3: { bucket: { name: "events" }, object: { key: "w+mit+leerzeichen.txt", size: 90 } } },
+        { eventVersion: "2.0", eventSource: "minio:s3", eventName, s3: { bucket: { name: "webhook" }, object: { key: "w+mit+leerzeichen.txt", size: 90 } } },
       ],
     });
     const created = await postJson(minio("s3:ObjectCreated:Put"));
@@ -129,7 +129,7 @@ describe("POST /admin/changes: bodies", () => {
   });
 
   it("answers S3's test event with nothing to do", async () => {
-    const response = await postJson({ Service: "Amazon S3", Event: "s3:TestEvent", Time: "2026-01-01T00:00:00Z", Bucket: "events" });
+    const response = await postJson({ Service: "Amazon S3", Event: "s3:TestEvent", Time: "2026-01-01T00:00:00Z", Bucket: "webhook" });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ applied: [], message: "Nothing to do for an S3 test event." });
   });
