@@ -89,6 +89,8 @@ async function main(): Promise<number> {
   const connections = positive(values.connections, "--connections");
   const articles = positive(values.articles, "--articles");
   const perClass = Math.max(1, Math.floor(connections / 3));
+  // Before this run's own upload and index build, which load the machine too.
+  const loadBefore = loadavg()[0] ?? 0;
 
   const temp = await mkdtemp(join(tmpdir(), "feed-worker-load-"));
   onCleanup(() => rm(temp, { recursive: true, force: true }));
@@ -163,7 +165,6 @@ async function main(): Promise<number> {
 
   log(`load: ${duration} s, ${perClass * 3} connections (${perClass} per class), ${topics.length} topics...`);
   const memory: MemorySample[] = [];
-  const loadBefore = loadavg()[0] ?? 0;
   const startedAt = Date.now();
   const workerCpuBefore = workerd === undefined ? null : await cpuSeconds(workerd);
   const sample = async (): Promise<MemorySample> => ({
@@ -298,8 +299,8 @@ function renderReport(r: {
     "the production defaults: edge cache on (its entries on disk), INDEX_TTL=60, LOG_LEVEL=info (one JSON line per request). Three `wrk` processes",
     `(one thread each) at once for ${r.duration} s, ${r.connections} connections split evenly; the topic class picks one of`,
     `${r.topics} topic feeds × 3 formats with a random \`?limit=\` (1-100), so most of its requests miss every cache.`,
-    `Generator, workerd and s3rver share the machine's ${cores} cores; its load average (1 min) was ${r.machineLoad.before.toFixed(1)} before the run and ${r.machineLoad.after.toFixed(1)} after it` +
-      (r.machineLoad.before > cores ? " (above the core count before the load began: other work competed for the CPU and the figures are low)." : "."),
+    `Generator, workerd and s3rver share the machine's ${cores} cores; its load average (1 min) was ${r.machineLoad.before.toFixed(1)} before the benchmark began and ${r.machineLoad.after.toFixed(1)} after it` +
+      (r.machineLoad.before > cores ? " (above the core count before the benchmark began: other work competed for the CPU and the figures are low)." : "."),
     "",
     "| class | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | statuses | cache |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",

@@ -173,7 +173,7 @@ function lowerKeys(map: ReadonlyMap<unknown, unknown>): Map<string, unknown> {
 }
 
 /** The keys read, with their aliases. */
-const KNOWN_KEYS = new Set([
+export const FRONT_MATTER_KEYS: ReadonlySet<string> = new Set([
   "title",
   "date",
   "updated",
@@ -275,7 +275,7 @@ function toFrontMatter(values: ReadonlyMap<string, unknown>, warnings: string[])
   assign("correction", str("correction"));
   assign("correctionDate", str("correction_date"));
 
-  for (const key of values.keys()) if (!KNOWN_KEYS.has(key)) warnings.push(`front matter: unknown key "${key}" ignored`);
+  for (const key of values.keys()) if (!FRONT_MATTER_KEYS.has(key)) warnings.push(`front matter: unknown key "${key}" ignored`);
   return fm;
 }
 

@@ -10,6 +10,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { hasPlaceholder, removePlaceholders } from "../../../src/article/clean";
+import { FRONT_MATTER_KEYS } from "../../../src/article/front-matter";
 import type { ParseResult } from "../../../src/article/parse";
 import { parseArticle } from "../../../src/article/parse";
 import { slugify } from "../../../src/article/slug";
@@ -158,25 +159,7 @@ describe("parseArticle properties", () => {
     );
   });
   it("never throws for arbitrary front matter", () => {
-    const key = fc.constantFrom(
-      "title",
-      "date",
-      "updated",
-      "author",
-      "authors",
-      "tags",
-      "lang",
-      "source",
-      "summary",
-      "image",
-      "image_alt",
-      "id",
-      "draft",
-      "withdrawn",
-      "withdrawn_reason",
-      "correction",
-      "correction_date",
-    );
+    const key = fc.constantFrom(...FRONT_MATTER_KEYS);
     const value = fc.oneof(
       fc.string({ maxLength: 20 }),
       fragment,
