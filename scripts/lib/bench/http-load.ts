@@ -43,6 +43,8 @@ export interface Throughput {
   seconds: number;
   perSecond: number;
   errors: number;
+  /** CPU seconds the load generator (this Node process) spent while measuring: near one per second means it was the bottleneck. */
+  generatorCpuSeconds: number;
 }
 
 /**
@@ -57,6 +59,7 @@ export async function measureThroughput(
   let ok = 0;
   let errors = 0;
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const deadline = started + options.maxMs;
   const client = async (): Promise<void> => {
     while (sent < options.maxRequests && performance.now() < deadline) {
@@ -73,7 +76,8 @@ export async function measureThroughput(
   };
   await Promise.all(Array.from({ length: options.concurrency }, client));
   const seconds = (performance.now() - started) / 1000;
-  return { requests: ok, seconds, perSecond: ok / seconds, errors };
+  const cpu = process.cpuUsage(cpuBefore);
+  return { requests: ok, seconds, perSecond: ok / seconds, errors, generatorCpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
 /** The `reads=N` figure of a `Server-Timing` header; null when absent. */
@@ -100,7 +104,7 @@ export async function compareThroughput<K extends string>(
   const totals = {} as Record<K, Throughput>;
   for (const name of names) {
     await measureThroughput(urls[name], { concurrency: options.concurrency, maxRequests: options.warmupRequests, maxMs: options.maxMs });
-    totals[name] = { requests: 0, seconds: 0, perSecond: 0, errors: 0 };
+    totals[name] = { requests: 0, seconds: 0, perSecond: 0, errors: 0, generatorCpuSeconds: 0 };
   }
   for (let round = 0; round < options.rounds; round++) {
     for (const name of names) {
@@ -109,6 +113,7 @@ export async function compareThroughput<K extends string>(
       total.requests += run.requests;
       total.seconds += run.seconds;
       total.errors += run.errors;
+      total.generatorCpuSeconds += run.generatorCpuSeconds;
       total.perSecond = total.requests / total.seconds;
     }
   }

@@ -131,6 +131,9 @@ export function renderReport(result: BenchResult): string {
     row("static-bytes Worker req/s", (size) => rps(size.throughput.staticBytes)),
     row("warm feed / static", (size) => `${fmt(size.throughput.warm.perSecond / size.throughput.staticBytes.perSecond, 2)}x`),
     row("after an edge hit / static", (size) => `${fmt(size.throughput.edge.perSecond / size.throughput.staticBytes.perSecond, 2)}x`),
+    row("load generator CPU while measuring warm / static, % of one core", (size) =>
+      [size.throughput.warm, size.throughput.staticBytes].map((t) => `${fmt((100 * t.generatorCpuSeconds) / t.seconds, 0)}%`).join(" / "),
+    ),
     "",
     "Rendering 50 items in Node, ms per render (median):",
     "",
