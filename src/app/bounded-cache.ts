@@ -73,6 +73,22 @@ export class BoundedCache<V> {
     }
   }
 
+  /** When the entry under `key` expires (milliseconds), or undefined when there is none. */
+  expiry(key: string): number | undefined {
+    return this.entries.get(key)?.expires;
+  }
+
+  /**
+   * Puts `value` in place of `expected` under `key`, but only while the entry
+   * still holds `expected`: a late result never overwrites what was cleared
+   * or replaced after it started. Returns whether it was put.
+   */
+  replace(key: string, expected: V, value: V, weight: number, expires: number): boolean {
+    const entry = this.entries.get(key);
+    if (entry === undefined || entry.value !== expected) return false;
+    return this.set(key, value, weight, expires);
+  }
+
   /** Forgets `key`, but only while it still holds `value` when one is given. */
   delete(key: string, value?: V): void {
     const entry = this.entries.get(key);

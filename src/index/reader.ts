@@ -161,6 +161,28 @@ function identityOf(store: ArticleStore): string {
   return id;
 }
 
+/**
+ * Refresh-ahead starts when a hit finds this fraction of the TTL or less
+ * left: early enough that a refresh under load settles before the entry
+ * expires, late enough that an object is read about once per TTL.
+ */
+const REFRESH_AHEAD_FRACTION = 0.25;
+
+/** Cached reads that resolved to a value (only those are refreshed ahead; a pending read or a remembered miss is not). */
+const holdsValue = new WeakSet<Promise<unknown>>();
+
+/** Refreshes under way per cache (readers live for one request; the cache, and so this record, for the isolate). */
+const refreshes = new WeakMap<IndexObjectCache, Set<string>>();
+
+function refreshesOf(cache: IndexObjectCache): Set<string> {
+  let set = refreshes.get(cache);
+  if (set === undefined) {
+    set = new Set();
+    refreshes.set(cache, set);
+  }
+  return set;
+}
+
 /** Longest id or slug looked up at all: longer ones cannot be in the index and are not worth a read. */
 const MAX_NAME = 2_048;
 
@@ -204,23 +226,13 @@ export function createIndexReader(store: ArticleStore, options: IndexReaderOptio
     const id = `${scope}\n${key}`;
     const time = clock();
     const hit = ttlMs === 0 ? own.get(id) : cache.get(id, time);
-    if (hit !== undefined) return hit as Promise<Loaded<T>>;
+    if (hit !== undefined) {
+      if (ttlMs > 0) refreshAhead(id, hit, time, () => fetchObject(key, decode, accept, report));
+      return hit as Promise<Loaded<T>>;
+    }
 
-    const pending: { value?: Promise<unknown> } = {};
-    const value = (async (): Promise<Loaded<T>> => {
-      const object = await store.get(key);
-      if (object === null) return null;
-      if (pending.value && ttlMs > 0) cache.update(id, pending.value, { weight: parsedWeight(object.body.byteLength) });
-      const decoded = decode(object.body);
-      const reason = decoded.ok ? accept(decoded.value) : decoded.reason;
-      if (decoded.ok && reason === null) {
-        lastGood?.set(id, decoded.value, parsedWeight(object.body.byteLength), clock() + lastGoodMs);
-        return { value: decoded.value };
-      }
-      if (report) onUnreadable(key, reason ?? "unknown");
-      return { unreadable: reason ?? "unknown" };
-    })();
-    pending.value = value;
+    const fetched = fetchObject(key, decode, accept, report);
+    const value = fetched.then((result) => result.loaded);
     options.keepAlive?.(value.catch(() => {}));
     if (ttlMs === 0) {
       own.set(id, value);
@@ -235,10 +247,14 @@ export function createIndexReader(store: ArticleStore, options: IndexReaderOptio
     }
     // Until it settles, the entry lives for the full TTL so concurrent callers share it.
     cache.set(id, value, 0, time + ttlMs);
-    value.then(
-      (result) => {
+    fetched.then(
+      ({ loaded, bytes }) => {
+        if (loaded !== null && "value" in loaded) {
+          cache.update(id, value, { weight: parsedWeight(bytes) });
+          holdsValue.add(value);
+        }
         // "Not found" (or unreadable) is remembered only briefly: a rebuild may create or repair it any moment.
-        if (result === null || "unreadable" in result) cache.update(id, value, { expires: time + missTtlMs });
+        else cache.update(id, value, { expires: time + missTtlMs });
       },
       () => {
         // Never cache a failure: the next request retries the store.
@@ -246,6 +262,56 @@ export function createIndexReader(store: ArticleStore, options: IndexReaderOptio
       },
     );
     return value;
+  }
+
+  /** Reads, decodes and checks one object; its last good value is kept on success. */
+  async function fetchObject<T>(
+    key: string,
+    decode: (body: Uint8Array) => Decoded<T>,
+    accept: (value: T) => string | null,
+    report: boolean,
+  ): Promise<{ loaded: Loaded<T>; bytes: number }> {
+    const id = `${scope}\n${key}`;
+    const object = await store.get(key);
+    if (object === null) return { loaded: null, bytes: 0 };
+    const bytes = object.body.byteLength;
+    const decoded = decode(object.body);
+    const reason = decoded.ok ? accept(decoded.value) : decoded.reason;
+    if (decoded.ok && reason === null) {
+      lastGood?.set(id, decoded.value, parsedWeight(bytes), clock() + lastGoodMs);
+      return { loaded: { value: decoded.value }, bytes };
+    }
+    if (report) onUnreadable(key, reason ?? "unknown");
+    return { loaded: { unreadable: reason ?? "unknown" }, bytes };
+  }
+
+  /**
+   * Refresh-ahead: a hit on a value in the last part of its TTL reads the
+   * object again in the background, and the new value takes the old one's
+   * place with a full TTL. An object requested often is then never read on
+   * the request path, so a slow or congested store does not hold requests
+   * up; one requested rarely simply expires. Whatever happens to the
+   * refresh, the old entry is left as it was: it expires at its own time,
+   * and from then on a request reads (or falls back to the last good copy)
+   * as without a refresh. A purge clears the entry, and a refresh that
+   * settles after it puts nothing back (`replace` needs the old entry).
+   */
+  function refreshAhead(id: string, hit: Promise<unknown>, time: number, readAgain: () => Promise<{ loaded: Loaded<unknown>; bytes: number }>): void {
+    const expires = cache.expiry(id);
+    if (expires === undefined || expires - time > ttlMs * REFRESH_AHEAD_FRACTION || !holdsValue.has(hit)) return;
+    const refreshing = refreshesOf(cache);
+    if (refreshing.has(id)) return;
+    refreshing.add(id);
+    const refresh = readAgain().then(
+      ({ loaded, bytes }) => {
+        if (loaded === null || !("value" in loaded)) return;
+        const value = Promise.resolve(loaded);
+        if (cache.replace(id, hit, value, parsedWeight(bytes), clock() + ttlMs)) holdsValue.add(value);
+      },
+      () => {},
+    );
+    const done = refresh.finally(() => refreshing.delete(id));
+    options.keepAlive?.(done);
   }
 
   /**

@@ -68,16 +68,68 @@ describe("createIndexReader", () => {
     expect(store.count("get")).toBe(6);
 
     store.resetCalls();
-    clock += 59_000;
+    // Before the last quarter of the TTL: memory only, no refresh.
+    clock += 44_000;
     await reader.head();
     await reader.topic("authors", "thanh-hang");
     await reader.archive("2024-05", "1");
     await reader.article("2024/06 b?");
     expect(store.calls).toEqual([]);
 
-    clock += 2_000;
+    clock += 17_000;
     await reader.head();
     expect(store.calls).toEqual([`get ${keys.head}`]);
+  });
+
+  it("refreshes a value in the last quarter of its TTL in the background, answering the old one meanwhile", async () => {
+    const store = await built();
+    const waits: Promise<unknown>[] = [];
+    const reader = () => createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now, cache, keepAlive: (work) => waits.push(work) });
+    const first = await reader().head();
+    store.resetCalls();
+
+    clock += 50_000;
+    // Two requests at once: the old value for both, one read in the background.
+    const [a, b] = await Promise.all([reader().head(), reader().head()]);
+    expect(a).toBe(first);
+    expect(b).toBe(first);
+    await Promise.all(waits);
+    expect(store.calls).toEqual([`get ${keys.head}`]);
+
+    // The refreshed value lives a full TTL from its read: past the first one's expiry, still no read.
+    store.resetCalls();
+    clock += 30_000;
+    expect((await reader().head())?.builtAt).toBe(first?.builtAt);
+    expect(store.calls).toEqual([]);
+  });
+
+  it("leaves the old value to expire when a refresh fails, and puts nothing back after a purge", async () => {
+    const store = await built();
+    const waits: Promise<unknown>[] = [];
+    const reader = () => createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 60, now, cache, keepAlive: (work) => waits.push(work) });
+    await reader().head();
+
+    clock += 50_000;
+    store.failWhen = () => true;
+    expect(await reader().head()).not.toBeNull();
+    await Promise.allSettled(waits);
+    // Still the old entry until its own expiry, then the store's failure shows.
+    clock += 9_000;
+    expect(await reader().head()).not.toBeNull();
+    await Promise.allSettled(waits);
+    clock += 2_000;
+    await expect(reader().head()).rejects.toThrow();
+
+    // A refresh that settles after a purge does not reinstate what it read.
+    store.failWhen = null;
+    await reader().head();
+    clock += 50_000;
+    store.resetCalls();
+    await reader().head();
+    cache.clear();
+    await Promise.allSettled(waits);
+    expect(store.calls).toEqual([`get ${keys.head}`]);
+    expect(cache.keys()).toEqual([]);
   });
 
   it("derives visible counts at read time, so an embargo lifts without a write", async () => {

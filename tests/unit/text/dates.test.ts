@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseDate, parseHttpDate, parseIsoDate, parseRfc2822Date } from "../../../src/text/dates";
+import { checkProperty } from "../../support/seed";
 
 const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
 /** A fixed clock for the rfc850 two-digit year: no test depends on today's date. */
@@ -36,6 +38,26 @@ describe("parseIsoDate", () => {
     "",
     "yesterday",
   ])("rejects %j", (text) => expect(parseIsoDate(text)).toBeNull());
+  it("reads the form the project writes (toISOString) as the general grammar does", () => {
+    const fields = fc.tuple(
+      fc.integer({ min: 1000, max: 9999 }),
+      fc.integer({ min: 0, max: 13 }),
+      fc.integer({ min: 0, max: 32 }),
+      fc.integer({ min: 0, max: 24 }),
+      fc.integer({ min: 0, max: 60 }),
+      fc.integer({ min: 0, max: 60 }),
+      fc.integer({ min: 0, max: 999 }),
+    );
+    const pad = (n: number, width: number) => String(n).padStart(width, "0");
+    checkProperty(
+      fc.property(fields, ([year, month, day, hour, minute, second, ms]) => {
+        const text = `${year}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.${pad(ms, 3)}Z`;
+        // The same instant written with an offset takes the general (date-fns) path.
+        const general = parseIsoDate(text.replace("Z", "+00:00"));
+        expect(iso(parseIsoDate(text))).toBe(iso(general));
+      }),
+    );
+  });
   it("accepts Feb 29 in a leap year only", () => {
     expect(iso(parseIsoDate("2024-02-29"))).toBe("2024-02-29T00:00:00.000Z");
     expect(parseIsoDate("1900-02-29")).toBeNull();
