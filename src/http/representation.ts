@@ -231,7 +231,9 @@ async function renderAndKeep(
   const { cache, key, lastGoodKey } = target;
   const started = performance.now();
   const representation = await render();
-  const response = await toResponse(representation, target.options.varyOnAccept === true, target.audience);
+  // Encoded once: for the entity tag, and for every request that answers it and the copies kept. TextEncoder always allocates a fresh ArrayBuffer (never a shared one).
+  const body = new TextEncoder().encode(representation.body) as Uint8Array<ArrayBuffer>;
+  const response = await toResponse(representation, body, target.options.varyOnAccept === true, target.audience);
   // Time not spent waiting for the store was spent building the document.
   const store = storeMeter(c);
   const renderMs = Math.max(0, performance.now() - started - store.durationMs);
@@ -239,8 +241,6 @@ async function renderAndKeep(
   const cost: ResponseCost = { store, renderMs, cache: stale ? "stale" : cache ? "miss" : "bypass" };
   response.headers.set("Server-Timing", serverTiming(cost));
   c.set("outcome", outcomeOf(cost));
-  // Encoded once for every request that answers it and for the copies kept. TextEncoder always allocates a fresh ArrayBuffer (never a shared one).
-  const body = new TextEncoder().encode(representation.body) as Uint8Array<ArrayBuffer>;
   if (stale) {
     response.headers.set("Cache-Control", target.audience === "private" ? "private, max-age=30" : STALE_CACHE_CONTROL);
     c.set("fallback", stale);
@@ -395,16 +395,21 @@ function storeMeter(c: Context<AppEnv>): ResponseCost["store"] {
 }
 
 /** The response of a fresh render; its headers are {@link REPRESENTATION_HEADERS}. */
-async function toResponse(representation: Representation, varyOnAccept: boolean, audience: "public" | "private"): Promise<Response> {
+async function toResponse(
+  representation: Representation,
+  body: Uint8Array<ArrayBuffer>,
+  varyOnAccept: boolean,
+  audience: "public" | "private",
+): Promise<Response> {
   const headers = new Headers({
     "Content-Type": representation.contentType,
-    ETag: await entityTag(representation.body),
+    ETag: await entityTag(body),
     "Cache-Control": cacheControl(representation.maxAge, audience),
   });
   if (representation.lastModified) headers.set("Last-Modified", representation.lastModified.toUTCString());
   if (varyOnAccept) headers.set("Vary", "Accept");
   if (representation.links && representation.links.length > 0) headers.set("Link", linkHeader(representation.links));
-  return new Response(representation.body, { status: representation.status ?? 200, headers });
+  return new Response(body, { status: representation.status ?? 200, headers });
 }
 
 /** RFC 8288 §3: `<uri>; rel="name"` per link, comma-separated. URLs here are normalised absolute URLs (no `>` or `"`). */

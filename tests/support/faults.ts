@@ -7,6 +7,15 @@ import type { FaultMode, FaultSettings } from "./fault-modes";
 
 export type { FaultMode } from "./fault-modes";
 
+/**
+ * Longest time of a request answered without waiting for a failing store.
+ * The design answers a stale copy after 50 ms (DEGRADED_WAIT_MS) and gives a
+ * store call 1.5 s on the request path; the bound sits far from both, so that
+ * it tells the two apart on a busy machine too (100 ms failed there by a few
+ * milliseconds while nothing waited for the store).
+ */
+export const NO_WAIT_MS = 500;
+
 /** One proxy channel: an S3 endpoint whose behaviour the test controls. */
 export interface FaultChannel {
   /** Use as S3_ENDPOINT. */
