@@ -102,7 +102,7 @@ export function createS3Store(config: S3StoreConfig): ArticleStore {
     async get(key: string): Promise<StoredObject | null> {
       try {
         const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal() });
-        const body = response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
+        const body = response.Body ? await wholeBody(response.Body) : new Uint8Array();
         return {
           key,
           etag: response.ETag ?? "",
@@ -167,4 +167,15 @@ function isNotFound(error: unknown): boolean {
 
 function lowerCaseKeys(record: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(record).map(([name, value]) => [name.toLowerCase(), value]));
+}
+
+/**
+ * An object's body in one piece. On a web stream (the Workers runtime) a
+ * `Response` reads it natively in one call; the SDK's own collector reads it
+ * chunk by chunk through JavaScript, about a millisecond of CPU more for an
+ * index window of 350 KB. Elsewhere (Node's streams) the SDK's way.
+ */
+async function wholeBody(body: { transformToByteArray(): Promise<Uint8Array> }): Promise<Uint8Array> {
+  if (typeof ReadableStream !== "undefined" && body instanceof ReadableStream) return new Uint8Array(await new Response(body).arrayBuffer());
+  return body.transformToByteArray();
 }
