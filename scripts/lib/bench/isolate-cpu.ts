@@ -13,10 +13,15 @@
  * and the sum of the deltas is close to wall time. Each delta is therefore
  * capped at {@link GAP_FACTOR} sampling intervals: a delta that long holds a
  * wait, and counts as at most that much running. Checked against a Worker
- * burning CPU in a loop split by timers: the capped sum matched the workerd
- * process's CPU (minus its per-request floor) within a few percent, while the
- * plain sum of deltas was twice that, and the count of samples times the
- * interval a third less (the sampler falls behind its interval on a busy machine).
+ * burning CPU in a loop (its process's CPU without the profiler, less the
+ * floor of a trivial request, as the truth): with no waits the capped sum
+ * matched within 3%; split by ten timer waits a request, it read some 20%
+ * low (each wait loses running time at its edges), where the plain sum of
+ * deltas read nearly three times high and the count of samples times the
+ * interval a third low (the sampler falls behind its interval). A feed
+ * request waits a handful of times (the store, the response stream), so its
+ * figure may read a little low; the profiler's own sampling cost, which
+ * lands in the deltas, pulls the other way.
  */
 import type { IsolateInspector } from "./inspector";
 
