@@ -2,6 +2,9 @@
  * Load generation over loopback HTTP for the benchmark: sequential latency
  * samples and a closed-loop throughput run. Every loop is bounded both in
  * requests and in time, so a slow or stuck Worker cannot hang the benchmark.
+ *
+ * No longer used by `npm run bench` (its load comes from load-generator.ts,
+ * its requests from http-get.ts); kept for report.ts, see there.
  */
 import { type Summary, summarise } from "./stats";
 

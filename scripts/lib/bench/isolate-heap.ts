@@ -6,61 +6,55 @@
  * runtime itself and Miniflare's own services, among them the emulated edge
  * cache, which on Cloudflare lives outside the Worker.
  */
-import { WebSocket } from "undici";
+import { connectInspector, type IsolateInspector } from "./inspector";
 
 /** A connection to one isolate's inspector. */
 export interface IsolateHeap {
   /** Bytes of the isolate's JavaScript heap in use now (live objects and garbage not yet collected), or null when it cannot be read. */
   usedBytes(): Promise<number | null>;
+  /**
+   * Bytes in use after a full garbage collection (`HeapProfiler.collectGarbage`):
+   * what the isolate really keeps, without the garbage a sample may catch
+   * just before a collection. Null when it cannot be read. workerd runs the
+   * collection only when the isolate next handles a request, so `poke` must
+   * send the Worker one (a cheap one: what it allocates is counted).
+   */
+  usedBytesAfterGc(poke: () => Promise<void>): Promise<number | null>;
   close(): void;
 }
 
-/** How long one inspector call may take before the sample is given up. */
-const CALL_TIMEOUT_MS = 5_000;
+/** A full collection of a large heap can take a while on a busy machine. */
+const GC_TIMEOUT_MS = 30_000;
+/** Requests sent at most to get a collection run. */
+const POKES = 20;
 
-/**
- * Connects to the inspector on `port` (Miniflare's `inspectorPort`) and picks
- * the isolate of the user's Worker: the target whose id names no Miniflare
- * service (Miniflare's own workers are `core:…` entries other than `core:user:…`).
- */
+/** Reads the heap of the user Worker's isolate through the inspector on `port` (Miniflare's `inspectorPort`). */
 export async function connectIsolateHeap(port: number): Promise<IsolateHeap> {
-  const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { id: string; webSocketDebuggerUrl: string }[];
-  const target = targets.find((entry) => entry.id.startsWith("core:user:")) ?? targets[0];
-  if (target === undefined) throw new Error("workerd's inspector lists no isolate");
-  const socket = new WebSocket(target.webSocketDebuggerUrl);
-  await new Promise<void>((resolve, reject) => {
-    socket.addEventListener("open", () => resolve(), { once: true });
-    socket.addEventListener("error", () => reject(new Error("cannot connect to workerd's inspector")), { once: true });
-  });
-  let nextId = 0;
-  const waiting = new Map<number, (result: unknown) => void>();
-  socket.addEventListener("message", (event) => {
-    const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown };
-    if (message.id === undefined) return;
-    waiting.get(message.id)?.(message.result);
-    waiting.delete(message.id);
-  });
-  const call = (method: string): Promise<unknown> =>
-    new Promise((resolve) => {
-      const id = ++nextId;
-      const timer = setTimeout(() => {
-        waiting.delete(id);
-        resolve(null);
-      }, CALL_TIMEOUT_MS);
-      waiting.set(id, (result) => {
-        clearTimeout(timer);
-        resolve(result);
-      });
-      socket.send(JSON.stringify({ id, method }));
-    });
+  return isolateHeapOf(await connectInspector(port));
+}
+
+/** The heap reader over an inspector session that is already open (shared with the CPU profiler). */
+export function isolateHeapOf(inspector: IsolateInspector): IsolateHeap {
+  const usedBytes = async (): Promise<number | null> => {
+    const result = (await inspector.call("Runtime.getHeapUsage")) as { usedSize?: number } | null;
+    return typeof result?.usedSize === "number" ? result.usedSize : null;
+  };
   return {
-    async usedBytes() {
-      if (socket.readyState !== WebSocket.OPEN) return null;
-      const result = (await call("Runtime.getHeapUsage")) as { usedSize?: number } | null;
-      return typeof result?.usedSize === "number" ? result.usedSize : null;
+    usedBytes,
+    async usedBytesAfterGc(poke) {
+      // collectGarbage answers an empty result once the collection is done; null means it failed or timed out.
+      let answered = false;
+      const collected = inspector.call("HeapProfiler.collectGarbage", {}, GC_TIMEOUT_MS).then((result) => {
+        answered = true;
+        return result;
+      });
+      for (let i = 0; i < POKES && !answered; i++) {
+        await poke();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      if ((await collected) === null) return null;
+      return usedBytes();
     },
-    close() {
-      socket.close();
-    },
+    close: () => inspector.close(),
   };
 }

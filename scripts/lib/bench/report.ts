@@ -2,6 +2,11 @@
  * The benchmark's results, the targets they are checked against, and the
  * markdown that goes to the terminal and to BENCHMARKS.md. Pure: numbers in,
  * text out.
+ *
+ * The report of the earlier `npm run bench` (latency and Node-driven
+ * throughput): the benchmark now reports through service-report.ts. Kept,
+ * with http-load.ts, while tests/node/bench-report.test.ts still tests it;
+ * remove the three together.
  */
 import type { Throughput } from "./http-load";
 import type { RenderTiming } from "./render-bench";

@@ -21,3 +21,11 @@ export function summarise(samples: readonly number[]): Summary {
   const mean = sorted.length === 0 ? 0 : sorted.reduce((sum, value) => sum + value, 0) / sorted.length;
   return { count: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), mean };
 }
+
+/** The middle value of `values` (mean of the two middle ones for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}

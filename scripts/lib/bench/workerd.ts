@@ -9,11 +9,18 @@ import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
 import { onCleanup } from "./cleanup";
+import { childrenNamed } from "./process-stats";
 
 /** A Worker listening on 127.0.0.1. */
 export interface RunningWorker {
   /** Base URL, e.g. `http://127.0.0.1:40123`. */
   url: string;
+  /**
+   * The workerd process serving it (for its CPU and resident memory from
+   * /proc), or null when it could not be told apart: Workers are started one
+   * at a time, so the new workerd child of this process is this Worker's.
+   */
+  pid: number | null;
   stop(): Promise<void>;
 }
 
@@ -52,7 +59,9 @@ function createMiniflare(options: ConstructorParameters<typeof Miniflare>[0]): M
   return mf;
 }
 
-async function start(mf: Miniflare, port: number): Promise<RunningWorker> {
+async function start(create: () => Miniflare, port: number): Promise<RunningWorker> {
+  const before = new Set(await childrenNamed(process.pid, "workerd"));
+  const mf = create();
   const stop = onCleanup(() => mf.dispose());
   try {
     await mf.ready;
@@ -60,7 +69,23 @@ async function start(mf: Miniflare, port: number): Promise<RunningWorker> {
     await stop();
     throw error;
   }
-  return { url: `http://127.0.0.1:${port}`, stop };
+  const started = (await childrenNamed(process.pid, "workerd")).filter((pid) => !before.has(pid));
+  return { url: `http://127.0.0.1:${port}`, pid: started.length === 1 ? (started[0] as number) : null, stop };
+}
+
+/** Calls `receive` with each chunk of `input` cut after its last newline (the rest waits for the next chunk). */
+function wholeLines(input: Readable, receive: (text: string) => void): void {
+  let rest = "";
+  input.setEncoding("utf8");
+  input.on("data", (chunk: string) => {
+    const text = rest + chunk;
+    const end = text.lastIndexOf("\n");
+    rest = end < 0 ? text : text.slice(end + 1);
+    if (end >= 0) receive(text.slice(0, end + 1));
+  });
+  input.on("end", () => {
+    if (rest !== "") receive(`${rest}\n`);
+  });
 }
 
 /**
@@ -83,44 +108,67 @@ export async function startBundledWorker(options: {
   inspectorPort?: number;
   /** Receives every line workerd writes (the Worker's console and workerd's own diagnostics); default: printed. */
   onOutput?: (stream: "stdout" | "stderr", line: string) => void;
+  /**
+   * Receives workerd's output in blocks of whole lines as they arrive, in
+   * place of `onOutput`: at thousands of log lines a second, one call per
+   * line costs this process (which shares the machine with the Worker under
+   * load) several percent of a core.
+   */
+  onOutputBlock?: (stream: "stdout" | "stderr", lines: string) => void;
 }): Promise<RunningWorker> {
   const port = options.port ?? (await freePort());
-  const onOutput = options.onOutput;
-  const mf = createMiniflare({
-    ...(onOutput
-      ? {
-          handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
-            createInterface({ input: stdout }).on("line", (line) => onOutput("stdout", line));
-            createInterface({ input: stderr }).on("line", (line) => onOutput("stderr", line));
-          },
-        }
-      : {}),
-    ...(process.env.BENCH_VERBOSE ? { verbose: true } : {}),
-    modules: true,
-    scriptPath: options.mainFile,
-    // Module names are relative to this root; the default (cwd) cannot reach a temp folder.
-    modulesRoot: dirname(options.mainFile),
-    ...options.compatibility,
-    bindings: options.bindings,
-    cache: options.edgeCache,
-    ...(options.cachePersist ? { cachePersist: options.cachePersist } : {}),
-    ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
-    host: "127.0.0.1",
-    port,
-  });
-  return start(mf, port);
+  const { onOutput, onOutputBlock } = options;
+  const create = () =>
+    createMiniflare({
+      ...(onOutputBlock
+        ? {
+            handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+              wholeLines(stdout, (text) => onOutputBlock("stdout", text));
+              wholeLines(stderr, (text) => onOutputBlock("stderr", text));
+            },
+          }
+        : onOutput
+          ? {
+              handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+                createInterface({ input: stdout }).on("line", (line) => onOutput("stdout", line));
+                createInterface({ input: stderr }).on("line", (line) => onOutput("stderr", line));
+              },
+            }
+          : {}),
+      ...(process.env.BENCH_VERBOSE ? { verbose: true } : {}),
+      modules: true,
+      scriptPath: options.mainFile,
+      // Module names are relative to this root; the default (cwd) cannot reach a temp folder.
+      modulesRoot: dirname(options.mainFile),
+      ...options.compatibility,
+      bindings: options.bindings,
+      cache: options.edgeCache,
+      ...(options.cachePersist ? { cachePersist: options.cachePersist } : {}),
+      ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
+      host: "127.0.0.1",
+      port,
+    });
+  return start(create, port);
 }
 
 /** Runs a Worker given as module source text (small baselines written inline). */
-export async function startScriptWorker(options: { script: string; bindings: Record<string, string>; compatibility: Compatibility }): Promise<RunningWorker> {
+export async function startScriptWorker(options: {
+  script: string;
+  bindings: Record<string, string>;
+  compatibility: Compatibility;
+  /** Opens workerd's V8 inspector on this port (to profile the isolate as the bundled Worker is). */
+  inspectorPort?: number;
+}): Promise<RunningWorker> {
   const port = await freePort();
-  const mf = createMiniflare({
-    modules: true,
-    script: options.script,
-    ...options.compatibility,
-    bindings: options.bindings,
-    host: "127.0.0.1",
-    port,
-  });
-  return start(mf, port);
+  const create = () =>
+    createMiniflare({
+      modules: true,
+      script: options.script,
+      ...options.compatibility,
+      bindings: options.bindings,
+      ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
+      host: "127.0.0.1",
+      port,
+    });
+  return start(create, port);
 }

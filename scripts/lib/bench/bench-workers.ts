@@ -1,0 +1,133 @@
+/**
+ * The two kinds of Worker the service benchmark runs in workerd: the feed
+ * Worker (the deployable bundle) in the configurations it is measured in,
+ * and the static-bytes Worker it is compared with.
+ */
+import { join } from "node:path";
+import { LOCAL_S3_CREDENTIALS } from "../local-s3";
+import { type Compatibility, freePort, type RunningWorker, startBundledWorker, startScriptWorker } from "./workerd";
+
+/** What every feed Worker of one bucket shares. */
+export interface FeedWorkerSetup {
+  mainFile: string;
+  compatibility: Compatibility;
+  /** Where the Worker reaches S3: the counting proxy in front of the local S3 server. */
+  s3Endpoint: string;
+  bucket: string;
+  /** A folder for on-disk edge caches (one subfolder per Worker). */
+  tempDir: string;
+}
+
+/** One configuration of the feed Worker. */
+export interface FeedWorkerOptions {
+  /** INDEX_TTL: 60 is the production default, 0 keeps nothing in isolate memory. */
+  indexTtl: number;
+  /** The emulated edge cache (Cache API); off, it stores nothing. */
+  edgeCache: boolean;
+  /** Keep the edge cache's entries on disk rather than in workerd's memory (long runs over many URLs). */
+  cacheOnDisk?: boolean;
+  /** Open workerd's V8 inspector (heap, CPU profile). */
+  inspector?: boolean;
+}
+
+/** What the Worker wrote to its console: counted by level, the first warnings and errors kept. */
+export interface WorkerOutput {
+  info: number;
+  warn: number;
+  error: number;
+  /** workerd's "Network connection lost" (a subrequest cut off), which the Worker cannot log itself. */
+  connectionLost: number;
+  /** Requests by status and by cache state, from the Worker's request log lines (the load generator need not read the responses). */
+  statuses: Record<string, number>;
+  cache: Record<string, number>;
+  /** The first warning and error lines, for the report. */
+  failures: string[];
+}
+
+/** Counts one block of whole lines of workerd's output into `output`. */
+function countOutput(output: WorkerOutput, text: string): void {
+  for (const match of text.matchAll(/^\{"level":"(info|warn|error)"/gm)) output[match[1] as "info" | "warn" | "error"]++;
+  for (const match of text.matchAll(/"status":(\d+)/g)) output.statuses[match[1] as string] = (output.statuses[match[1] as string] ?? 0) + 1;
+  for (const match of text.matchAll(/"cache":"([a-z]+)"/g)) output.cache[match[1] as string] = (output.cache[match[1] as string] ?? 0) + 1;
+  if (text.includes("Network connection lost")) output.connectionLost += text.split("Network connection lost").length - 1;
+  if (output.failures.length < 5 && /"level":"(warn|error)"|Network connection lost/.test(text)) {
+    for (const line of text.split("\n")) {
+      if (output.failures.length < 5 && /^\{"level":"(warn|error)"|Network connection lost/.test(line)) output.failures.push(line.slice(0, 400));
+    }
+  }
+}
+
+/** A running feed Worker. */
+export interface FeedWorker extends RunningWorker {
+  /** The inspector's port, when it was asked for. */
+  inspectorPort: number | null;
+  output: WorkerOutput;
+}
+
+let started = 0;
+
+/**
+ * Starts the bundled Worker on `setup`'s bucket with production settings
+ * (LOG_LEVEL unset: one info line per request, as deployed) but for the
+ * given INDEX_TTL and edge cache. Its console lines are counted, not printed.
+ */
+export async function startFeedWorker(setup: FeedWorkerSetup, options: FeedWorkerOptions): Promise<FeedWorker> {
+  const port = await freePort();
+  const inspectorPort = options.inspector ? await freePort() : null;
+  const output: WorkerOutput = { info: 0, warn: 0, error: 0, connectionLost: 0, statuses: {}, cache: {}, failures: [] };
+  const worker = await startBundledWorker({
+    mainFile: setup.mainFile,
+    compatibility: setup.compatibility,
+    edgeCache: options.edgeCache,
+    ...(options.edgeCache && options.cacheOnDisk ? { cachePersist: join(setup.tempDir, `edge-cache-${++started}`) } : {}),
+    ...(inspectorPort === null ? {} : { inspectorPort }),
+    port,
+    bindings: {
+      S3_ENDPOINT: setup.s3Endpoint,
+      S3_REGION: "us-east-1",
+      S3_BUCKET: setup.bucket,
+      S3_PREFIX: "",
+      S3_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+      S3_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+      S3_FORCE_PATH_STYLE: "true",
+      SITE_URL: `http://127.0.0.1:${port}`,
+      INDEX_TTL: String(options.indexTtl),
+    },
+    onOutputBlock: (_stream, text) => countOutput(output, text),
+  });
+  return { ...worker, inspectorPort, output };
+}
+
+/**
+ * The baseline: the same bytes as the feed, from memory, with no routing, no
+ * cache lookup and no store. What a feed request costs beyond this is the
+ * feed Worker's own. It answers a matching If-None-Match with a bare 304
+ * (the feed's ETag), so a 304 of the feed Worker is compared with a 304, not
+ * with a 200 that carries a body.
+ */
+const STATIC_BYTES_WORKER = `let bytes;
+export default {
+  fetch(request, env) {
+    if (request.headers.get("If-None-Match") === env.ETAG) return new Response(null, { status: 304, headers: { ETag: env.ETAG } });
+    bytes ??= new TextEncoder().encode(env.BODY);
+    return new Response(bytes, { headers: { "Content-Type": env.CONTENT_TYPE } });
+  },
+};`;
+
+/** Starts the static-bytes Worker serving `body` as `contentType`, with `etag` for conditional requests. */
+export async function startStaticWorker(options: {
+  body: string;
+  contentType: string;
+  etag: string;
+  compatibility: Compatibility;
+  inspector?: boolean;
+}): Promise<RunningWorker & { inspectorPort: number | null }> {
+  const inspectorPort = options.inspector ? await freePort() : null;
+  const worker = await startScriptWorker({
+    script: STATIC_BYTES_WORKER,
+    bindings: { BODY: options.body, CONTENT_TYPE: options.contentType, ETAG: options.etag },
+    compatibility: options.compatibility,
+    ...(inspectorPort === null ? {} : { inspectorPort }),
+  });
+  return { ...worker, inspectorPort };
+}
