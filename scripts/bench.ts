@@ -43,7 +43,7 @@ import { startLocalS3 } from "./lib/local-s3";
 const PROJECT_DIR = fileURLToPath(new URL("..", import.meta.url));
 const DEFAULT_SIZES = [1_000, 10_000, 100_000];
 const QUICK_SIZES = [1_000];
-/** Largest size accepted: 100,000 takes some seven minutes to seed and index; more would not fit a session. */
+/** Largest size accepted: 100,000 takes some seven minutes to seed and index; more would take hours. */
 const MAX_ARTICLES = 200_000;
 
 const SETTINGS: RunSettings = {
