@@ -1,7 +1,7 @@
 /**
- * Memory and CPU of a process from Linux /proc, for the load benchmark: the
- * Worker's resident memory over time, and the CPU the load generator itself
- * used (figures from a generator that starves the server mean little).
+ * Memory and CPU of a process from Linux /proc, for the benchmarks: the
+ * workerd process's resident memory and CPU (per request, per round of
+ * load), and which workerd process belongs to a Worker just started.
  */
 import { readdir, readFile } from "node:fs/promises";
 
