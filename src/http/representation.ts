@@ -16,7 +16,7 @@ import { ERROR_BODIES, HttpError } from "./errors";
 import { remainingFreshnessSeconds } from "./freshness";
 import { documentIdentity } from "./partner-access";
 import { type ResponseCost, serverTiming } from "./server-timing";
-import { type AppEnv, services } from "./services";
+import { type AppEnv, backgroundOf, services } from "./services";
 
 /** A document ready to be sent. */
 export interface Representation {
@@ -148,7 +148,7 @@ export async function serve(c: Context<AppEnv>, render: () => Promise<Representa
   fresh.catch(() => {});
   // Other requests may wait for this render: it must run to its end even if this request ends first (the
   // runtime cancels what a finished request left unsettled; see IndexReaderOptions.keepAlive).
-  if (flight.leader) keepAlive(c, fresh);
+  if (flight.leader) backgroundOf(c)?.(fresh.catch(() => {}));
   if (cache && degraded(c)) {
     // The store failed recently: do not make this reader wait for it if an older copy is at hand.
     const lastGood = await cache.match(lastGoodKey);
@@ -264,17 +264,6 @@ async function renderAndKeep(
     await remembered;
   }
   return { body, headers, status: response.status, representation, stale: null, kept };
-}
-
-/** Hands `work` to the request's `waitUntil`, where the runtime gives an execution context. */
-function keepAlive(c: Context<AppEnv>, work: Promise<unknown>): void {
-  let ctx: ExecutionContext;
-  try {
-    ctx = c.executionCtx;
-  } catch {
-    return; // no execution context (Hono throws): nothing outlives the request anyway
-  }
-  ctx.waitUntil(work.catch(() => {}));
 }
 
 /**

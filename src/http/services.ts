@@ -44,7 +44,7 @@ export function services(c: Context<AppEnv>): Services {
 }
 
 /** The request's `waitUntil`, where the runtime gives an execution context (Hono throws otherwise). */
-function backgroundOf(c: Context<AppEnv>): Background | undefined {
+export function backgroundOf(c: Context<AppEnv>): Background | undefined {
   try {
     const ctx = c.executionCtx;
     return (work) => ctx.waitUntil(work);

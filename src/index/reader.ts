@@ -171,17 +171,8 @@ const REFRESH_AHEAD_FRACTION = 0.25;
 /** Cached reads that resolved to a value (only those are refreshed ahead; a pending read or a remembered miss is not). */
 const holdsValue = new WeakSet<Promise<unknown>>();
 
-/** Refreshes under way per cache (readers live for one request; the cache, and so this record, for the isolate). */
-const refreshes = new WeakMap<IndexObjectCache, Set<string>>();
-
-function refreshesOf(cache: IndexObjectCache): Set<string> {
-  let set = refreshes.get(cache);
-  if (set === undefined) {
-    set = new Set();
-    refreshes.set(cache, set);
-  }
-  return set;
-}
+/** Cached reads being refreshed ahead now: one refresh per entry, whichever reader (request) started it. */
+const refreshing = new WeakSet<Promise<unknown>>();
 
 /** Longest id or slug looked up at all: longer ones cannot be in the index and are not worth a read. */
 const MAX_NAME = 2_048;
@@ -227,11 +218,11 @@ export function createIndexReader(store: ArticleStore, options: IndexReaderOptio
     const time = clock();
     const hit = ttlMs === 0 ? own.get(id) : cache.get(id, time);
     if (hit !== undefined) {
-      if (ttlMs > 0) refreshAhead(id, hit, time, () => fetchObject(key, decode, accept, report));
+      if (ttlMs > 0) refreshAhead(id, hit, time, () => fetchObject(id, key, decode, accept, report));
       return hit as Promise<Loaded<T>>;
     }
 
-    const fetched = fetchObject(key, decode, accept, report);
+    const fetched = fetchObject(id, key, decode, accept, report);
     const value = fetched.then((result) => result.loaded);
     options.keepAlive?.(value.catch(() => {}));
     if (ttlMs === 0) {
@@ -264,14 +255,14 @@ export function createIndexReader(store: ArticleStore, options: IndexReaderOptio
     return value;
   }
 
-  /** Reads, decodes and checks one object; its last good value is kept on success. */
+  /** Reads, decodes and checks the object at `key` (cache entry `id`); its last good value is kept on success. */
   async function fetchObject<T>(
+    id: string,
     key: string,
     decode: (body: Uint8Array) => Decoded<T>,
     accept: (value: T) => string | null,
     report: boolean,
   ): Promise<{ loaded: Loaded<T>; bytes: number }> {
-    const id = `${scope}\n${key}`;
     const object = await store.get(key);
     if (object === null) return { loaded: null, bytes: 0 };
     const bytes = object.body.byteLength;
@@ -298,10 +289,8 @@ export function createIndexReader(store: ArticleStore, options: IndexReaderOptio
    */
   function refreshAhead(id: string, hit: Promise<unknown>, time: number, readAgain: () => Promise<{ loaded: Loaded<unknown>; bytes: number }>): void {
     const expires = cache.expiry(id);
-    if (expires === undefined || expires - time > ttlMs * REFRESH_AHEAD_FRACTION || !holdsValue.has(hit)) return;
-    const refreshing = refreshesOf(cache);
-    if (refreshing.has(id)) return;
-    refreshing.add(id);
+    if (expires === undefined || expires - time > ttlMs * REFRESH_AHEAD_FRACTION || !holdsValue.has(hit) || refreshing.has(hit)) return;
+    refreshing.add(hit);
     const refresh = readAgain().then(
       ({ loaded, bytes }) => {
         if (loaded === null || !("value" in loaded)) return;
@@ -310,7 +299,7 @@ export function createIndexReader(store: ArticleStore, options: IndexReaderOptio
       },
       () => {},
     );
-    const done = refresh.finally(() => refreshing.delete(id));
+    const done = refresh.finally(() => refreshing.delete(hit));
     options.keepAlive?.(done);
   }
 
