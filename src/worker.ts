@@ -1,7 +1,8 @@
 /**
  * The Worker's handlers over one {@link Application}: HTTP requests are
  * answered from isolate memory when their document is there (`MemoryAnswers`,
- * before any routing), and go to the Hono app otherwise; the cron trigger (wrangler.toml `[triggers]`) runs a bounded
+ * before any routing), and go to the Hono app otherwise, after one timer tick
+ * that lets the runtime read its sockets (`event-loop-yield.ts`); the cron trigger (wrangler.toml `[triggers]`) runs a bounded
  * reconciliation of the index (the safety net behind change events); the queue consumer (wrangler.toml `[[queues.consumers]]`, optional)
  * applies R2 event notifications. Each handler only adapts its input to the
  * application layer.
@@ -10,6 +11,7 @@ import { createApp } from "./app";
 import { Application, type ApplicationOptions } from "./app/application";
 import { consumeChangeBatch } from "./changes/queue-consumer";
 import type { Env } from "./config";
+import { yieldToEventLoop } from "./http/event-loop-yield";
 import { MemoryAnswers } from "./http/memory-answers";
 
 /** The handlers of one isolate, sharing one application. */
@@ -21,7 +23,8 @@ export function createWorker(options: ApplicationOptions = {}) {
     application,
     memory,
 
-    fetch: (request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> => memory.answer(request, env) ?? app.fetch(request, env, ctx),
+    fetch: (request: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> =>
+      memory.answer(request, env) ?? yieldToEventLoop().then(() => app.fetch(request, env, ctx)),
 
     async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
       const svc = application.storeServices(env);
