@@ -62,22 +62,66 @@ function withoutLeapSecond(seconds: string): string {
  */
 const ISO = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)? ?(Z|z|UTC|GMT|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?$/;
 
-/** The one form the project writes itself (`Date.prototype.toISOString`, years 1000-9999). */
-const CANONICAL_ISO = /^([1-9]\d{3})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})Z$/;
+/** Days of each month of a common year; February gains one in leap years. */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/** The number written by `count` ASCII digits of `text` from `start`, or -1 when one of them is not a digit. */
+function digitsAt(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let i = start; i < start + count; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
 
 /**
- * Reads the project's own canonical form (`2024-06-19T08:00:00.000Z`) from its
- * numbers, or null for any other text. Written by hand because every request
- * reads hundreds of these from the index, and date-fns's general `parse` costs
- * tens of microseconds each. `Date.UTC` rolls an impossible day over into the
- * next month; the round trip through `toISOString` rejects that, and the
- * general path below then gives its own verdict.
+ * Reads the project's own canonical form (`2024-06-19T08:00:00.000Z`, what
+ * `Date.prototype.toISOString` writes for years 1000-9999), or null for any
+ * other text. Written by hand, character by character, because every request
+ * reads hundreds of these from the index, and date-fns's general `parse`
+ * costs tens of microseconds each (a regular expression and a round trip
+ * through `toISOString` still cost microseconds). A field out of its range (a
+ * 31 April, a hour 24) is not this form; the general path below then gives
+ * its own verdict.
  */
 function readCanonicalIso(text: string): Date | null {
-  const m = CANONICAL_ISO.exec(text);
-  if (m === null) return null;
-  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), Number(m[7])));
-  return date.toISOString() === text ? date : null;
+  if (
+    text.length !== 24 ||
+    text[4] !== "-" ||
+    text[7] !== "-" ||
+    text[10] !== "T" ||
+    text[13] !== ":" ||
+    text[16] !== ":" ||
+    text[19] !== "." ||
+    text[23] !== "Z"
+  )
+    return null;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hours = digitsAt(text, 11, 2);
+  const minutes = digitsAt(text, 14, 2);
+  const seconds = digitsAt(text, 17, 2);
+  const milliseconds = digitsAt(text, 20, 3);
+  if (
+    year < 1000 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    hours < 0 ||
+    hours > 23 ||
+    minutes < 0 ||
+    minutes > 59 ||
+    seconds < 0 ||
+    seconds > 59 ||
+    milliseconds < 0
+  )
+    return null;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (DAYS_IN_MONTH[month - 1] as number) + (leap ? 1 : 0)) return null;
+  return new Date(Date.UTC(year, month - 1, day, hours, minutes, seconds, milliseconds));
 }
 
 /** The `xx` form (`+0200`) of an ISO zone designator; a missing zone is UTC (article format rule 10). */

@@ -62,6 +62,11 @@ describe("parseIsoDate", () => {
     expect(iso(parseIsoDate("2024-02-29"))).toBe("2024-02-29T00:00:00.000Z");
     expect(parseIsoDate("1900-02-29")).toBeNull();
     expect(iso(parseIsoDate("2000-02-29"))).toBe("2000-02-29T00:00:00.000Z");
+    // The same in the form the project writes, which has its own reader.
+    expect(iso(parseIsoDate("2024-02-29T23:59:59.999Z"))).toBe("2024-02-29T23:59:59.999Z");
+    expect(parseIsoDate("2023-02-29T00:00:00.000Z")).toBeNull();
+    expect(parseIsoDate("1900-02-29T00:00:00.000Z")).toBeNull();
+    expect(iso(parseIsoDate("2000-02-29T00:00:00.000Z"))).toBe("2000-02-29T00:00:00.000Z");
   });
 });
 
