@@ -99,25 +99,50 @@ export async function startFeedWorker(setup: FeedWorkerSetup, options: FeedWorke
 }
 
 /**
- * The baseline: the same bytes as the feed, from memory, with no routing, no
- * cache lookup and no store. What a feed request costs beyond this is the
- * feed Worker's own. It answers a matching If-None-Match with a bare 304
- * (the feed's ETag), so a 304 of the feed Worker is compared with a 304, not
- * with a 200 that carries a body.
+ * The baseline: the same response as the feed's, from memory, with no
+ * routing, no cache lookup and no store: the feed's status, headers and body
+ * (a 200), and the feed's 304 for a matching If-None-Match, so that a 304 is
+ * compared with a 304. The headers are part of the bytes every response
+ * carries (the security headers, CORS, validators, `Vary`), and workerd's
+ * cost grows with each one, so a baseline without them would count them
+ * against the feed Worker. What a feed request costs beyond this is the feed
+ * Worker's own work.
  */
-const STATIC_BYTES_WORKER = `let bytes;
+const STATIC_BYTES_WORKER = `let bytes, full, notModified;
 export default {
   fetch(request, env) {
-    if (request.headers.get("If-None-Match") === env.ETAG) return new Response(null, { status: 304, headers: { ETag: env.ETAG } });
+    full ??= JSON.parse(env.HEADERS);
+    notModified ??= JSON.parse(env.NOT_MODIFIED_HEADERS);
+    if (request.headers.get("If-None-Match") === env.ETAG) return new Response(null, { status: 304, headers: notModified });
     bytes ??= new TextEncoder().encode(env.BODY);
-    return new Response(bytes, { headers: { "Content-Type": env.CONTENT_TYPE } });
+    return new Response(bytes, { headers: full });
   },
 };`;
 
-/** Starts the static-bytes Worker serving `body` as `contentType`, with `etag` for conditional requests. */
-export async function startStaticWorker(options: {
+/** Headers of an HTTP message that describe its transfer, not the response (the runtime writes its own). */
+const TRANSFER_HEADERS = new Set(["content-length", "transfer-encoding", "content-encoding", "date", "connection", "keep-alive"]);
+
+/** One response as the static-bytes Worker repeats it. */
+export interface RecordedResponse {
   body: string;
-  contentType: string;
+  headers: [string, string][];
+}
+
+/**
+ * Requests `url` as the load generator does (no compression) and records the
+ * response for the static-bytes Worker: its body and its headers, without
+ * the transfer headers.
+ */
+export async function recordResponse(url: string, headers: Record<string, string> = {}): Promise<RecordedResponse> {
+  const response = await fetch(url, { headers: { "Accept-Encoding": "identity", ...headers } });
+  const body = await response.text();
+  return { body, headers: [...response.headers].filter(([name]) => !TRANSFER_HEADERS.has(name)) };
+}
+
+/** Starts the static-bytes Worker answering with `full` (200) and, to a request with `etag` in If-None-Match, with `notModified` (304). */
+export async function startStaticWorker(options: {
+  full: RecordedResponse;
+  notModified: RecordedResponse;
   etag: string;
   compatibility: Compatibility;
   inspector?: boolean;
@@ -125,7 +150,12 @@ export async function startStaticWorker(options: {
   const inspectorPort = options.inspector ? await freePort() : null;
   const worker = await startScriptWorker({
     script: STATIC_BYTES_WORKER,
-    bindings: { BODY: options.body, CONTENT_TYPE: options.contentType, ETAG: options.etag },
+    bindings: {
+      BODY: options.full.body,
+      HEADERS: JSON.stringify(options.full.headers),
+      NOT_MODIFIED_HEADERS: JSON.stringify(options.notModified.headers),
+      ETAG: options.etag,
+    },
     compatibility: options.compatibility,
     ...(inspectorPort === null ? {} : { inspectorPort }),
   });

@@ -14,7 +14,7 @@ import type { CountingProxy } from "../counting-proxy";
 import { LOCAL_S3_CREDENTIALS, type LocalS3 } from "../local-s3";
 import { createProgress } from "../progress";
 import { compareWithBaseline } from "./baseline-ratio";
-import { type FeedWorker, type FeedWorkerOptions, type FeedWorkerSetup, startFeedWorker, startStaticWorker } from "./bench-workers";
+import { type FeedWorker, type FeedWorkerOptions, type FeedWorkerSetup, recordResponse, startFeedWorker, startStaticWorker } from "./bench-workers";
 import { FEED_FILES, topicPaths, walkArchive } from "./feed-catalogue";
 import { sweepEveryFeed } from "./heap-sweep";
 import { getOk } from "./http-get";
@@ -137,10 +137,11 @@ export async function runSize(ctx: SizeContext, articles: number): Promise<SizeR
   await cold.done();
 
   log("the static-bytes Worker's floor...");
+  const floorEtag = rss.headers.get("ETag") ?? '"none"';
   const floorWorker = await startStaticWorker({
-    body: rss.body,
-    contentType: rss.headers.get("Content-Type") ?? "application/rss+xml",
-    etag: rss.headers.get("ETag") ?? '"none"',
+    full: { body: rss.body, headers: [["Content-Type", rss.headers.get("Content-Type") ?? "application/rss+xml"]] },
+    notModified: { body: "", headers: [["ETag", floorEtag]] },
+    etag: floorEtag,
     compatibility: ctx.compatibility,
     inspector: true,
   });
@@ -169,8 +170,8 @@ export async function runSize(ctx: SizeContext, articles: number): Promise<SizeR
     const etag = first.headers.get("ETag");
     if (etag === null) throw new Error("the feed response has no ETag");
     const baseline = await startStaticWorker({
-      body: first.body,
-      contentType: first.headers.get("Content-Type") ?? "application/rss+xml",
+      full: await recordResponse(`${feed.url}/rss.xml`),
+      notModified: await recordResponse(`${feed.url}/rss.xml`, { "If-None-Match": etag }),
       etag,
       compatibility: ctx.compatibility,
     });
