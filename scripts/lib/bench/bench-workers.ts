@@ -28,6 +28,8 @@ export interface FeedWorkerOptions {
   cacheOnDisk?: boolean;
   /** Open workerd's V8 inspector (heap, CPU profile). */
   inspector?: boolean;
+  /** Read the bucket through an R2 binding kept in this folder (`openR2Bucket`) instead of S3 through the SDK. */
+  r2Persist?: string;
 }
 
 /** What the Worker wrote to its console: counted by level, the first warnings and errors kept. */
@@ -81,15 +83,20 @@ export async function startFeedWorker(setup: FeedWorkerSetup, options: FeedWorke
     edgeCache: options.edgeCache,
     ...(options.edgeCache && options.cacheOnDisk ? { cachePersist: join(setup.tempDir, `edge-cache-${++started}`) } : {}),
     ...(inspectorPort === null ? {} : { inspectorPort }),
+    ...(options.r2Persist ? { r2Persist: options.r2Persist } : {}),
     port,
     bindings: {
-      S3_ENDPOINT: setup.s3Endpoint,
-      S3_REGION: "us-east-1",
-      S3_BUCKET: setup.bucket,
-      S3_PREFIX: "",
-      S3_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
-      S3_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
-      S3_FORCE_PATH_STYLE: "true",
+      ...(options.r2Persist
+        ? {}
+        : {
+            S3_ENDPOINT: setup.s3Endpoint,
+            S3_REGION: "us-east-1",
+            S3_BUCKET: setup.bucket,
+            S3_PREFIX: "",
+            S3_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+            S3_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+            S3_FORCE_PATH_STYLE: "true",
+          }),
       SITE_URL: `http://127.0.0.1:${port}`,
       INDEX_TTL: String(options.indexTtl),
     },

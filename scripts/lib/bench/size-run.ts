@@ -8,8 +8,12 @@
  * inherits another's caches or heap.
  */
 import { loadavg } from "node:os";
+import { join } from "node:path";
 import { rebuildIndex } from "../../../src/index/build";
+import { mapLimit } from "../../../src/store/concurrency";
+import { createR2Store, type R2BucketBinding } from "../../../src/store/r2";
 import { createS3Store } from "../../../src/store/s3";
+import type { ArticleStore } from "../../../src/store/store";
 import type { CountingProxy } from "../counting-proxy";
 import { LOCAL_S3_CREDENTIALS, type LocalS3 } from "../local-s3";
 import { createProgress } from "../progress";
@@ -24,8 +28,8 @@ import type { LoadGenerator } from "./load-generator";
 import { measureMissCpu } from "./miss-cpu";
 import { cpuSeconds } from "./process-stats";
 import { seedBucket } from "./seed-bucket";
-import type { RatioCase, ScopeCpu, SizeResult, TopicMix } from "./service-report";
-import type { Compatibility } from "./workerd";
+import { MEASURED_STORES, type RatioCase, type ScopeCpu, type SizeResult, type TopicMix } from "./service-report";
+import { type Compatibility, openR2Bucket } from "./workerd";
 
 /** How much of each measurement to take; the defaults are in bench.ts. */
 export interface RunSettings {
@@ -127,12 +131,30 @@ export async function runSize(ctx: SizeContext, articles: number): Promise<SizeR
   const missCpu: ScopeCpu[] = [];
   for (const scope of scopes) {
     const body = (await getOk(cold.url + scope.path)).body;
-    const items = scope.items ?? (body.match(/<item[\s>]|<entry[\s>]|^ {6}"id": "/gm) ?? []).length;
+    const items = scope.items ?? itemCount(body);
     const cpu = await measureMissCpu({ url: cold.url + scope.path, pid: cold.pid, inspector, storeCount }, ctx.settings.miss);
-    missCpu.push({ scope: scope.scope, path: scope.path, items, cpu });
+    missCpu.push({ store: MEASURED_STORES.s3, scope: scope.scope, path: scope.path, items, cpu });
     log(`  ${scope.scope}: isolate ${cpu.isolateMs?.toFixed(2) ?? "n/a"} ms, process ${cpu.processMs?.toFixed(2) ?? "n/a"} ms, store ${cpu.storeRequests}`);
   }
   inspector.close();
+
+  // The same scopes through an R2 binding, the store of a deployment on Cloudflare, which has no SDK on the request path.
+  log("CPU per uncached request through the R2 binding (INDEX_TTL=0, edge cache off)...");
+  const r2Persist = join(ctx.tempDir, `r2-${articles}`);
+  const copied = await copyIndexToR2(store, r2Persist, ctx.compatibility);
+  log(`  ${copied.toLocaleString("en-US")} index objects copied into the R2 bucket`);
+  const r2 = await worker({ ...UNCACHED, inspector: true, r2Persist });
+  const r2Inspector = await connectInspector(r2.inspectorPort as number);
+  for (const scope of scopes) {
+    const through = missCpu.find((entry) => entry.path === scope.path);
+    const items = itemCount((await getOk(r2.url + scope.path)).body);
+    if (items !== through?.items) throw new Error(`${scope.path} through the R2 binding has ${items} items, through S3 ${through?.items}`);
+    const cpu = await measureMissCpu({ url: r2.url + scope.path, pid: r2.pid, inspector: r2Inspector, storeCount: () => 0 }, ctx.settings.miss);
+    missCpu.push({ store: MEASURED_STORES.r2, scope: scope.scope, path: scope.path, items, cpu });
+    log(`  ${scope.scope}: isolate ${cpu.isolateMs?.toFixed(2) ?? "n/a"} ms, process ${cpu.processMs?.toFixed(2) ?? "n/a"} ms`);
+  }
+  r2Inspector.close();
+  await r2.done();
   const rss = await getOk(`${cold.url}/rss.xml`);
   await cold.done();
 
@@ -279,4 +301,34 @@ async function runTopicMix(
     cache,
     logged,
   };
+}
+
+/** Items (RSS), entries (Atom) or JSON Feed items in a document. */
+function itemCount(body: string): number {
+  return (body.match(/<item[\s>]|<entry[\s>]|^ {6}"id": "/gm) ?? []).length;
+}
+
+/** Article records of the index: read for article pages, never for a feed. */
+const ARTICLE_RECORDS = /^_index\/v\d+\/articles\//;
+
+/**
+ * Copies the index of `source` into the R2 bucket kept in `persist`: every
+ * object a feed request may read (head, topic windows, tails, archive trees,
+ * manifest). The articles and the index's article records are left out: a
+ * feed request never reads them, and copying a hundred thousand of them
+ * through Miniflare's proxy would take longer than the measurement.
+ */
+async function copyIndexToR2(source: ArticleStore, persist: string, compatibility: Compatibility): Promise<number> {
+  const keys = (await source.list("_index/")).map((info) => info.key).filter((key) => !ARTICLE_RECORDS.test(key));
+  const opened = await openR2Bucket(persist, compatibility);
+  try {
+    const target = createR2Store(opened.bucket as R2BucketBinding);
+    await mapLimit(keys, 16, async (key) => {
+      const object = await source.get(key);
+      if (object !== null) await target.put(key, object.body, { contentType: "application/json" });
+    });
+  } finally {
+    await opened.close();
+  }
+  return keys.length;
 }

@@ -115,6 +115,8 @@ export async function startBundledWorker(options: {
    * load) several percent of a core.
    */
   onOutputBlock?: (stream: "stdout" | "stderr", lines: string) => void;
+  /** Binds the R2 bucket kept in this folder as ARTICLES_BUCKET (see {@link openR2Bucket}). */
+  r2Persist?: string;
 }): Promise<RunningWorker> {
   const port = options.port ?? (await freePort());
   const { onOutput, onOutputBlock } = options;
@@ -145,10 +147,31 @@ export async function startBundledWorker(options: {
       cache: options.edgeCache,
       ...(options.cachePersist ? { cachePersist: options.cachePersist } : {}),
       ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
+      ...(options.r2Persist ? { r2Buckets: [R2_BINDING], r2Persist: options.r2Persist } : {}),
       host: "127.0.0.1",
       port,
     });
   return start(create, port);
+}
+
+/** The binding name the Worker takes its R2 bucket from (wrangler.toml `[[r2_buckets]]`). */
+const R2_BINDING = "ARTICLES_BUCKET";
+
+/**
+ * Opens the emulated R2 bucket kept in `persist` from this process, through
+ * Miniflare's proxy of the binding: what is put here, a Worker started with
+ * the same `r2Persist` reads through its own binding.
+ */
+export async function openR2Bucket(persist: string, compatibility: Compatibility): Promise<{ bucket: unknown; close(): Promise<void> }> {
+  const mf = createMiniflare({
+    modules: true,
+    script: "export default { fetch() { return new Response(null, { status: 204 }); } };",
+    ...compatibility,
+    r2Buckets: [R2_BINDING],
+    r2Persist: persist,
+  });
+  const close = onCleanup(() => mf.dispose());
+  return { bucket: await mf.getR2Bucket(R2_BINDING), close };
 }
 
 /** Runs a Worker given as module source text (small baselines written inline). */
