@@ -16,7 +16,7 @@
  */
 import { mapLimit } from "../store/concurrency";
 import type { ArticleStore, ListPage, ListPageOptions, PutOptions, StoredObject } from "../store/store";
-import { type Decoder, indexObjectText } from "./codec";
+import type { Decoder } from "./codec";
 import { UnreadableIndexError } from "./errors";
 
 /** Thrown when one more request would pass the run's budget. */
@@ -219,7 +219,7 @@ export class Session {
       await this.store.delete(key);
       this.remember(key, { value: null, text: null });
     } else {
-      const text = indexObjectText(value);
+      const text = JSON.stringify(value);
       if (known !== undefined && known.text === text) return false;
       this.spend("writes", true);
       await this.store.put(key, text, JSON_OBJECT);

@@ -28,7 +28,7 @@ import type { StoredObject } from "../store/store";
 import { compareKeys } from "../store/store";
 import { parseIsoDate } from "../text/dates";
 import type { FeedScope } from "../urls";
-import { decodeArticleRecord, decodeHead, decodeTopic, indexObjectText, isArticle, isManifestEntry, isTailValue, nodeDecoder } from "./codec";
+import { decodeArticleRecord, decodeHead, decodeTopic, isArticle, isManifestEntry, isTailValue, nodeDecoder } from "./codec";
 import { applyToWindow, emptyWindow, WINDOW_LIMITS, type WindowChanges, type WindowLimits, windowTotal } from "./collection";
 import { UnreadableIndexError } from "./errors";
 import { isFuture, monthOf, sortKey } from "./order";
@@ -744,7 +744,7 @@ export class IndexWriter {
     const stored = await this.tx.session.read(this.keys.head, decodeHead);
     if (staged === null || stored === null) return;
     // One serialisation: the staged head with the stored time, against the stored text.
-    if (indexObjectText({ ...staged, builtAt: stored.builtAt }) === this.tx.session.storedText(this.keys.head)) this.tx.put(this.keys.head, stored);
+    if (JSON.stringify({ ...staged, builtAt: stored.builtAt }) === this.tx.session.storedText(this.keys.head)) this.tx.put(this.keys.head, stored);
   }
 }
 

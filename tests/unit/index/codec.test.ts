@@ -1,8 +1,6 @@
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeArticleRecord, decodeHead, decodeLegacyHead, decodeTopic, indexObjectText, isArticle, nodeDecoder } from "../../../src/index/codec";
+import { decodeArticleRecord, decodeHead, decodeLegacyHead, decodeTopic, isArticle, nodeDecoder } from "../../../src/index/codec";
 import { INDEX_VERSION } from "../../../src/index/schema";
-import { checkProperty } from "../../support/seed";
 import { GERMAN } from "../feed/fixtures";
 
 const head = (overrides: Record<string, unknown> = {}) =>
@@ -72,23 +70,5 @@ describe("index decoders check every field a renderer trusts", () => {
     expect(decoded.ok && decoded.value.items[0]).toMatchObject({ imageAlt: null, withdrawn: null, correction: null });
     expect(decodeLegacyHead(JSON.stringify({ ...legacy, version: INDEX_VERSION })).ok).toBe(false);
     expect(decodeHead(JSON.stringify(legacy)).ok).toBe(false);
-  });
-});
-
-describe("indexObjectText", () => {
-  it("is ASCII and reads back as the same value, whatever the text holds", () => {
-    const texts = fc.string({ unit: "binary" });
-    const values = fc.oneof(texts, fc.array(texts), fc.dictionary(texts, fc.oneof(texts, fc.integer(), fc.boolean(), fc.constant(null))));
-    checkProperty(
-      fc.property(values, (value) => {
-        const text = indexObjectText(value);
-        expect(text).toMatch(/^[\x20-\x7e]*$/);
-        expect(JSON.parse(text)).toEqual(value);
-      }),
-    );
-  });
-
-  it("escapes an article's German and astral characters as JSON escapes", () => {
-    expect(indexObjectText({ title: "Grüße 🚲" })).toBe('{"title":"Gr\\u00fc\\u00dfe \\ud83d\\udeb2"}');
   });
 });
