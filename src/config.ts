@@ -140,6 +140,23 @@ export class ConfigError extends Error {
  * @throws {ConfigError} when a required value is missing or malformed.
  */
 export function loadStoreSettings(env: Env): StoreSettings {
+  const known = storeSettingsByEnv.get(env);
+  if (known !== undefined) return known;
+  const settings = Object.freeze(readStoreSettings(env));
+  storeSettingsByEnv.set(env, settings);
+  return settings;
+}
+
+/**
+ * Store settings already read, by environment object. The runtime hands the
+ * same environment to every invocation of an isolate and never changes it,
+ * so each request need not validate the settings again (URL parsing among
+ * them). Only settings that were read without error are kept: a bad one is
+ * refused again on every request, with its message.
+ */
+const storeSettingsByEnv = new WeakMap<Env, StoreSettings>();
+
+function readStoreSettings(env: Env): StoreSettings {
   return {
     ...storeLocation(env),
     prefix: normalisePrefix(text(env.S3_PREFIX)),

@@ -22,7 +22,14 @@
 /** The pause, ms: the shortest delay that needs the clock to advance, which only a wait of the loop does. */
 export const EVENT_LOOP_YIELD_MS = 1;
 
-/** Resolves after one timer tick of at least {@link EVENT_LOOP_YIELD_MS}. */
+/** The Workers runtime's scheduler (workers-types `Scheduler`); absent outside Workers (Node, the unit tests). */
+const runtimeScheduler = (globalThis as { scheduler?: { wait(ms: number): Promise<void> } }).scheduler;
+
+/**
+ * Resolves after one timer tick of at least {@link EVENT_LOOP_YIELD_MS}: the
+ * runtime's own timer (`scheduler.wait`) where there is one, because with
+ * `nodejs_compat` a `setTimeout` also makes Node's timer object.
+ */
 export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, EVENT_LOOP_YIELD_MS));
+  return runtimeScheduler !== undefined ? runtimeScheduler.wait(EVENT_LOOP_YIELD_MS) : new Promise((resolve) => setTimeout(resolve, EVENT_LOOP_YIELD_MS));
 }
