@@ -49,6 +49,27 @@ export interface CacheKeyOptions {
  * start with `__` so they cannot collide with a significant parameter.
  */
 export function cacheKey(url: string, options: CacheKeyOptions): string {
+  const { partner } = options;
+  const memo = `${url}\n${options.variant}\n${options.lastGood ? 1 : 0}\n${options.version ?? ""}\n${(options.significantParams ?? []).join("&")}\n${partner ? `${partner.id}\n${partner.fingerprint}\n${partner.links}` : ""}`;
+  let key = keysMade.get(memo);
+  if (key === undefined) {
+    key = makeCacheKey(url, options);
+    if (keysMade.size >= MAX_KEYS_MADE) keysMade.clear();
+    keysMade.set(memo, key);
+  }
+  return key;
+}
+
+/**
+ * Keys made recently, by their inputs: a request asks for several keys of
+ * its URL (its document, the last good copy, the other variant), and a
+ * popular URL is asked for again and again, while parsing and writing a URL
+ * costs microseconds each time. Cleared when full.
+ */
+const keysMade = new Map<string, string>();
+const MAX_KEYS_MADE = 1024;
+
+function makeCacheKey(url: string, options: CacheKeyOptions): string {
   const parsed = new URL(url);
   const kept = new URLSearchParams();
   for (const name of options.significantParams ?? []) {

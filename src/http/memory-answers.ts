@@ -32,7 +32,7 @@ import { cacheKey } from "../app/cache-keys";
 import type { Logger } from "../app/log";
 import type { Env } from "../config";
 import { isNotModified } from "./conditional";
-import { type FeedVariant, feedVariant } from "./negotiation";
+import { feedVariant } from "./negotiation";
 import { REQUEST_ID_HEADER, requestLogOptions, routeOf } from "./request-log";
 import { serverTiming } from "./server-timing";
 import type { AppEnv } from "./services";
@@ -62,9 +62,6 @@ const SERVER_TIMING = "server-timing";
 /** Request URLs remembered (each names its route and its cache keys); least recently used go first. */
 const URL_BOUNDS = { maxEntries: 2048, maxWeight: 2 * 1024 * 1024 };
 
-/** Distinct `Accept` values whose variant is remembered; browsers and readers send few. */
-const MAX_ACCEPT_VALUES = 64;
-
 /** What a request URL leads to, as the normal path showed it. */
 interface KnownUrl {
   /** The route pattern, for the log line. */
@@ -91,7 +88,6 @@ export class MemoryAnswers {
   private readonly urls = new BoundedCache<KnownUrl>(URL_BOUNDS);
   /** Kept per stored document: gone with it when it expires, is replaced or is purged. */
   private readonly answers = new WeakMap<RenderedDocument, KeptAnswers>();
-  private readonly variants = new Map<string, FeedVariant>();
   /** Request loggers per environment object (the runtime hands the same one to every request). */
   private readonly loggers = new WeakMap<object, Logger>();
   private answered = 0;
@@ -110,7 +106,7 @@ export class MemoryAnswers {
     if (known === undefined) return null;
     const headers = request.headers;
     if (!ordinary(headers)) return null;
-    const key = known.browser !== null && this.variantOf(headers.get("Accept")) === "page" ? known.browser : known.reader;
+    const key = known.browser !== null && feedVariant(headers.get("Accept")) === "page" ? known.browser : known.reader;
     const now = this.app.nowMs();
     const document = this.app.documents.get(key, now);
     if (document === undefined) return null;
@@ -173,18 +169,6 @@ export class MemoryAnswers {
     const known = knownUrl(url, offer, route);
     // Only a URL whose keys are those `serve` used: the one scheme of cache-keys.ts, recomputed from the URL.
     if (known !== null) this.urls.set(url, known, (url.length + known.reader.length + (known.browser?.length ?? 0)) * 2, Number.POSITIVE_INFINITY);
-  }
-
-  /** The variant `Accept` selects (`negotiation.ts`), remembered per distinct value. */
-  private variantOf(accept: string | null): FeedVariant {
-    if (accept === null) return feedVariant(accept);
-    let variant = this.variants.get(accept);
-    if (variant === undefined) {
-      variant = feedVariant(accept);
-      if (this.variants.size >= MAX_ACCEPT_VALUES) this.variants.clear();
-      this.variants.set(accept, variant);
-    }
-    return variant;
   }
 
   /** The request logger of `env`, as the request-log middleware makes it (`requestLogOptions`), without the request id. */

@@ -84,9 +84,17 @@ function qualityOf(ranges: readonly MediaRange[], mediaType: string, explicitOnl
  */
 export function feedVariant(accept: string | null | undefined): FeedVariant {
   if (!accept) return "feed";
-  const ranges = parseAccept(accept);
-  const html = qualityOf(ranges, "text/html", true);
-  if (html === 0) return "feed";
-  const feed = Math.max(...FEED_TYPES.map((type) => qualityOf(ranges, type)));
-  return html > feed ? "page" : "feed";
+  let variant = variantByAccept.get(accept);
+  if (variant === undefined) {
+    const ranges = parseAccept(accept);
+    const html = qualityOf(ranges, "text/html", true);
+    variant = html === 0 || html <= Math.max(...FEED_TYPES.map((type) => qualityOf(ranges, type))) ? "feed" : "page";
+    if (variantByAccept.size >= MAX_ACCEPT_VALUES) variantByAccept.clear();
+    variantByAccept.set(accept, variant);
+  }
+  return variant;
 }
+
+/** Distinct `Accept` values whose variant is remembered: browsers and feed readers send few, and each is parsed once. */
+const MAX_ACCEPT_VALUES = 64;
+const variantByAccept = new Map<string, FeedVariant>();
