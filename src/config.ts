@@ -244,6 +244,20 @@ function hubList(value: string | undefined): string[] {
  * @throws {ConfigError} when a required value is missing or malformed.
  */
 export function loadConfig(env: Env, requestUrl: string): Config {
+  // With SITE_URL set the request's URL plays no part: read once per environment, as the store settings are.
+  const known = configByEnv.get(env);
+  if (known !== undefined) return known;
+  const config = readConfig(env, requestUrl);
+  if (!text(env.SITE_URL)) return config;
+  const shared = Object.freeze({ ...config, feed: Object.freeze(config.feed) });
+  configByEnv.set(env, shared);
+  return shared;
+}
+
+/** Configurations already read, by environment object (only those with SITE_URL set: see {@link loadConfig}). */
+const configByEnv = new WeakMap<Env, Config>();
+
+function readConfig(env: Env, requestUrl: string): Config {
   const store = loadStoreSettings(env);
   const configuredSite = text(env.SITE_URL);
   if (configuredSite && !isHttpUrl(configuredSite)) throw new ConfigError("SITE_URL must be an http(s) URL");
