@@ -60,6 +60,10 @@ export function createS3Store(config: S3StoreConfig): ArticleStore {
     forcePathStyle: config.forcePathStyle,
     credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
     maxAttempts: config.maxAttempts ?? 2,
+    // Checksums (CRC32) only where an operation requires them: S3-compatible servers support them unevenly, TLS already
+    // protects the bytes in transit, and computing and checking them costs CPU on every call.
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
     // Per attempt; the abort signal below bounds the whole call, body included.
     requestHandler: { requestTimeout: config.timeoutMs ?? 10_000 },
   });
