@@ -86,6 +86,7 @@ export function runBenchmark(command: string, main: () => Promise<number>): void
       },
       (error: unknown) => {
         console.error(`${command}: ${oneLineError(error)}`);
+        if (process.env.BENCH_VERBOSE && error instanceof Error) console.error(error.stack);
         process.exitCode = 1;
       },
     )

@@ -66,9 +66,10 @@ async function start(create: () => Miniflare, port: number, attempt = 1): Promis
   try {
     await mf.ready;
   } catch (error) {
-    await stop();
-    // Miniflare sets up a temporary folder per instance; on a busy machine its setup has failed once in a long run with
-    // ENOENT inside that folder. A second start gets a new folder; anything else fails the run at once.
+    // Disposing an instance that failed to start rejects with the same error.
+    await stop().catch(() => {});
+    // Miniflare sets up a temporary folder per instance; its setup has failed in long runs with ENOENT inside that
+    // folder (after many instances came and went). A second start gets a new folder; anything else fails the run at once.
     if (attempt === 1 && (error as NodeJS.ErrnoException).code === "ENOENT" && String((error as Error).message).includes("miniflare-")) {
       console.error(`workerd did not start (${(error as Error).message}); starting it again`);
       return start(create, port, 2);
