@@ -59,21 +59,15 @@ function createMiniflare(options: ConstructorParameters<typeof Miniflare>[0]): M
   return mf;
 }
 
-async function start(create: () => Miniflare, port: number, attempt = 1): Promise<RunningWorker> {
+async function start(create: () => Miniflare, port: number): Promise<RunningWorker> {
   const before = new Set(await childrenNamed(process.pid, "workerd"));
   const mf = create();
   const stop = onCleanup(() => mf.dispose());
   try {
     await mf.ready;
   } catch (error) {
-    // Disposing an instance that failed to start rejects with the same error.
+    // Disposing an instance that failed to start rejects with the same error: report the first.
     await stop().catch(() => {});
-    // Miniflare sets up a temporary folder per instance; its setup has failed in long runs with ENOENT inside that
-    // folder (after many instances came and went). A second start gets a new folder; anything else fails the run at once.
-    if (attempt === 1 && (error as NodeJS.ErrnoException).code === "ENOENT" && String((error as Error).message).includes("miniflare-")) {
-      console.error(`workerd did not start (${(error as Error).message}); starting it again`);
-      return start(create, port, 2);
-    }
     throw error;
   }
   const started = (await childrenNamed(process.pid, "workerd")).filter((pid) => !before.has(pid));
