@@ -57,7 +57,8 @@ const TOKEN = /<!\[CDATA\[\u0001(\d+)\u0002\]\]>|\u0001(\d+)\u0002/g;
  * sections (`]]` ends one, `>` starts the next), XML 1.0 §2.7.
  */
 export function cdata(text: string): string {
-  return `<![CDATA[${stripXmlForbidden(text).split("]]>").join("]]]]><![CDATA[>")}]]>`;
+  const allowed = stripXmlForbidden(text);
+  return `<![CDATA[${allowed.includes("]]>") ? allowed.split("]]>").join("]]]]><![CDATA[>") : allowed}]]>`;
 }
 
 /**
