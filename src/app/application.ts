@@ -26,7 +26,7 @@ import { FEED_FORMATS } from "../feed/formats";
 import { isArticleKey, type RebuildReport, rebuildIndex } from "../index/build";
 import { applyChanges, type ChangeReport, type ReconcileReport, reconcile } from "../index/changes";
 import { createIndexReader, type IndexObjectCache, type IndexReader, UnreadableIndexError } from "../index/reader";
-import { type IndexHead, indexKeys } from "../index/schema";
+import { type IndexHead, type IndexSummary, indexKeys } from "../index/schema";
 import type { PartnerDefinition } from "../partners/definition";
 import { loadPartnerDefinition } from "../partners/storage";
 import { type MeteredStore, meterStore } from "../store/metered";
@@ -280,12 +280,26 @@ export class Application {
    * @throws {StoreError} when the store fails or no head can be had now.
    */
   async indexHead(svc: Services): Promise<IndexHead> {
-    const head = await svc.index.head();
-    if (head) return head;
+    return this.indexPart(svc, () => svc.index.head());
+  }
+
+  /**
+   * The head without its articles (its catalog, months and tombstones), for
+   * requests that show no main window: read from the index's small summary
+   * object when there is one. Otherwise as {@link indexHead}.
+   * @throws {StoreError} when the store fails or no head can be had now.
+   */
+  async indexSummary(svc: Services): Promise<IndexSummary> {
+    return this.indexPart(svc, () => svc.index.summary());
+  }
+
+  private async indexPart<T>(svc: Services, read: () => Promise<T | null>): Promise<T> {
+    const part = await read();
+    if (part) return part;
     this.noteDamaged(svc.config, indexKeysOf(svc).head);
     if (this.mayStartRequestRebuild(svc.config)) {
       await this.rebuild(svc.config, this.store(svc.config, "index"), svc.config.feed.siteUrl, svc.background, svc.log);
-      const built = await svc.index.head();
+      const built = await read();
       if (built) return built;
     }
     throw new StoreError("get", indexKeysOf(svc).head, { cause: new Error("the index has no readable head yet") });

@@ -17,7 +17,7 @@ import { FEED_FORMAT_INFO, FEED_FORMATS, type FeedFormat } from "../feed/formats
 import { itemGuid } from "../feed/guid";
 import { type FeedDescriptor, type FeedItem, type FeedLink, renderFeed } from "../feed/render";
 import { formatCursor, idOfSortKey, parseCursor, timeOfSortKey } from "../index/order";
-import { type ArchivePage, type ArchiveRef, indexKeys, isMonth, type Tombstone } from "../index/schema";
+import { type ArchivePage, type ArchiveRef, type IndexSummary, indexKeys, isMonth, type Tombstone } from "../index/schema";
 import { TOPIC_KIND_INFO, TOPIC_KINDS } from "../index/topic-kinds";
 import { articleTopics, canonicalTopicSlug, isTopicSlug } from "../index/topics";
 import { feedVersions, renderFeedPage } from "../pages/feed-page";
@@ -144,7 +144,9 @@ interface ScopeView {
 }
 
 async function loadScope(svc: Services, terms: FeedTerms, scope: FeedScope, before: string | null): Promise<ScopeView> {
-  const head = await svc.app.indexHead(svc);
+  // Only the main feed's first page shows the head's articles; the rest need its summary (a much smaller read).
+  const whole = scope.kind === "main" && before === null && terms.topics === null ? await svc.app.indexHead(svc) : null;
+  const head: IndexSummary = whole ?? (await svc.app.indexSummary(svc));
   const siteTitle = svc.config.feed.title;
   const months = head.months;
   const total = months.reduce((sum, entry) => sum + entry.count, 0);
@@ -169,7 +171,7 @@ async function loadScope(svc: Services, terms: FeedTerms, scope: FeedScope, befo
           page: { month: "", page: "", items, full: false, newer: null, older: older.older },
         };
       }
-      return { ...common, title: siteTitle, articles: terms.topics === null ? head.items : await allowedTopicsItems(svc, terms) };
+      return { ...common, title: siteTitle, articles: whole !== null ? whole.items : await allowedTopicsItems(svc, terms) };
     case "topic": {
       // A topic outside a partner's allowlist is answered like a topic that does not exist.
       if (!topicAllowed(terms, scope.topic, scope.slug)) notFound();

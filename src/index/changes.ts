@@ -25,9 +25,30 @@
 import { type ArticleStore, compareKeys, type ListPage } from "../store/store";
 import { type FeedScope, feedPath } from "../urls";
 import { isArticleKey } from "./article-keys";
-import { type Decoder, decodeArticleRecord, decodeHead, decodeState, decodeTopic, isArticle, isManifestEntry, isTailValue, nodeDecoder } from "./codec";
+import {
+  type Decoder,
+  decodeArticleRecord,
+  decodeHead,
+  decodeState,
+  decodeSummary,
+  decodeTopic,
+  isArticle,
+  isManifestEntry,
+  isTailValue,
+  nodeDecoder,
+} from "./codec";
 import { UnreadableIndexError } from "./errors";
-import { INDEX_VERSION, type IndexKeys, indexKeys, type ManifestEntry, type ReconcileState, type StoredHead, TOPIC_KINDS, type TreeNode } from "./schema";
+import {
+  INDEX_VERSION,
+  type IndexKeys,
+  indexKeys,
+  type ManifestEntry,
+  type ReconcileState,
+  type StoredHead,
+  summaryOf,
+  TOPIC_KINDS,
+  type TreeNode,
+} from "./schema";
 import { BudgetExhausted, Session, Tx } from "./session";
 import { TreeReader } from "./tree";
 import { emptyHead, INDEX_LIMITS, type IndexLimits, IndexWriter, MAX_ARTICLE_BYTES, manifestSpec, type WriterOutcome } from "./writer";
@@ -127,9 +148,10 @@ interface Run {
 function startRun(store: ArticleStore, options: EngineOptions): Run {
   const log = options.log ?? (() => {});
   const budget = options.budget ?? DEFAULT_BUDGET;
+  const keys = indexKeys(options.articlePrefix);
   return {
-    session: new Session(store, { budget, log }),
-    keys: indexKeys(options.articlePrefix),
+    session: new Session(store, { budget, log, companions: [{ of: keys.head, key: keys.summary, derive: (head) => summaryOf(head as StoredHead) }] }),
+    keys,
     limits: { ...INDEX_LIMITS, ...options.limits },
     prefix: options.articlePrefix,
     defaultLanguage: options.defaultLanguage,
@@ -424,12 +446,19 @@ async function reconcileRun(run: Run, pass: PassOptions): Promise<FullPassReport
   const head = await session.read(keys.head, decodeHead, true);
   const manifest = new TreeReader({ get: (key, decode) => session.read(key, decode) }, manifestSpec(keys, run.limits));
   let repaired = 0;
+  let summaryRepaired = 0;
   /** Missing article records of `repair`: damage only if the manifest says an object holds their id (checked during the pass). */
   const missingRecords = new Set<string>();
   const confirmedRecords: string[] = [];
   if (pass.repair !== undefined && pass.repair.length > 0 && session.budget === Infinity) {
     const found = pass.trusted ? { damaged: [...new Set(pass.repair)], records: [] } : await damagedObjects(run, pass.repair, head);
-    const damaged = found.damaged;
+    // A damaged summary is rewritten from the head: it holds nothing else.
+    const damaged = found.damaged.filter((key) => key !== keys.summary);
+    if (damaged.length < found.damaged.length && head !== null) {
+      await session.commit(new Map([[keys.summary, summaryOf(head)]]), () => 0);
+      run.log(`index: damaged index object ${keys.summary} rewritten from the head`);
+      summaryRepaired = 1;
+    }
     for (const key of found.records) missingRecords.add(key);
     repaired = damaged.length;
     if (damaged.length > 0) {
@@ -540,7 +569,7 @@ async function reconcileRun(run: Run, pass: PassOptions): Promise<FullPassReport
   if ((stored?.passes ?? 0) > 0 && !state.legacyRemoved) state = { ...state, legacyRemoved: await removeOlderIndexes(run) };
   session.holdBack = 0;
   if (stored === null || JSON.stringify(stored) !== JSON.stringify(state)) await session.commit(new Map([[keys.state, state]]), () => 0);
-  return { ...report(run, remaining), completedPass, listed, repaired, missingRecords: confirmedRecords };
+  return { ...report(run, remaining), completedPass, listed, repaired: repaired + summaryRepaired, missingRecords: confirmedRecords };
 }
 
 // ---------------------------------------------------------------------------
@@ -578,6 +607,7 @@ async function damagedObjects(run: Run, candidates: readonly string[], head: Sto
 function decoderOf(keys: IndexKeys, key: string): Decoder<unknown> | null {
   const path = key.slice(keys.base.length);
   if (key === keys.head) return decodeHead;
+  if (key === keys.summary) return decodeSummary;
   if (path.startsWith("topics/")) return decodeTopic;
   if (path.startsWith("articles/")) return decodeArticleRecord;
   if (path.startsWith("manifest/")) return nodeDecoder(isManifestEntry);
@@ -596,6 +626,8 @@ async function referenced(run: Run, key: string, head: StoredHead | null): Promi
       (await run.session.read(keys.state, decodeState, true)) !== null ||
       (await run.session.read(keys.manifestNode("root"), nodeDecoder(isManifestEntry), true)) !== null
     );
+  // The head's summary belongs with the head.
+  if (key === keys.summary) return head !== null;
   if (path.startsWith("topics/")) return head !== null && TOPIC_KINDS.some((kind) => head.catalog[kind].some((entry) => keys.topic(kind, entry.slug) === key));
   if (path.startsWith("archive/")) {
     const month = path.split("/")[1] ?? "";

@@ -19,6 +19,7 @@ import {
   type ManifestEntry,
   type ReconcileState,
   type StoredHead,
+  type StoredSummary,
   type StoredTopic,
   TOPIC_KINDS,
   type Tombstone,
@@ -204,23 +205,34 @@ function hasTombstones(value: Record<string, unknown>): boolean {
 export const decodeHead: Decoder<StoredHead> = (body) => {
   const d = current(body);
   if (!d.ok) return d;
-  const v = d.value;
-  const catalog = v.catalog;
-  if (
-    typeof v.builtAt !== "string" ||
-    typeof v.complete !== "boolean" ||
-    typeof v.defaultLanguage !== "string" ||
-    !isWindow(v) ||
-    !isRecord(catalog) ||
-    !TOPIC_KINDS.every((kind) => Array.isArray(catalog[kind]) && catalog[kind].every(isCatalogEntry)) ||
-    !Array.isArray(v.months) ||
-    !v.months.every(isStoredMonth) ||
-    !hasTombstones(v)
-  ) {
-    return { ok: false, reason: "not an index head" };
-  }
-  return { ok: true, value: v as unknown as StoredHead };
+  // A summary at the head's key is another object's content.
+  if (!isHeadShape(d.value) || d.value.summary !== undefined) return { ok: false, reason: "not an index head" };
+  return { ok: true, value: d.value as unknown as StoredHead };
 };
+
+/** Decode the head's summary: a head without its visible articles, marked as such. */
+export const decodeSummary: Decoder<StoredSummary> = (body) => {
+  const d = current(body);
+  if (!d.ok) return d;
+  if (!isHeadShape(d.value) || d.value.summary !== true) return { ok: false, reason: "not an index summary" };
+  return { ok: true, value: d.value as unknown as StoredSummary };
+};
+
+/** The fields of a head (and of its summary). */
+function isHeadShape(v: Record<string, unknown>): boolean {
+  const catalog = v.catalog;
+  return (
+    typeof v.builtAt === "string" &&
+    typeof v.complete === "boolean" &&
+    typeof v.defaultLanguage === "string" &&
+    isWindow(v) &&
+    isRecord(catalog) &&
+    TOPIC_KINDS.every((kind) => Array.isArray(catalog[kind]) && catalog[kind].every(isCatalogEntry)) &&
+    Array.isArray(v.months) &&
+    v.months.every(isStoredMonth) &&
+    hasTombstones(v)
+  );
+}
 
 /** Decode a topic object. */
 export const decodeTopic: Decoder<StoredTopic> = (body) => {

@@ -35,6 +35,7 @@ import {
   decodeLegacyArticle,
   decodeLegacyHead,
   decodeLegacyPage,
+  decodeSummary,
   decodeTopic,
   isArticle,
   type LegacyHead,
@@ -48,6 +49,7 @@ import {
   type CatalogEntry,
   INDEX_VERSION,
   type IndexHead,
+  type IndexSummary,
   indexKeys,
   isMonth,
   isTopicKind,
@@ -73,6 +75,11 @@ export { UnreadableIndexError };
 export interface IndexReader {
   /** The head, or null when no index was built yet or it is unreadable (reported through `onUnreadable`). */
   head(): Promise<IndexHead | null>;
+  /**
+   * The head without its articles, from the much smaller summary object when
+   * there is one (else from the head); null as for {@link head}.
+   */
+  summary(): Promise<IndexSummary | null>;
   /** One topic window, or null when there is no such topic. */
   topic(kind: TopicKind, slug: string): Promise<TopicPage | null>;
   /**
@@ -177,8 +184,15 @@ const refreshing = new WeakSet<Promise<unknown>>();
 /** Longest id or slug looked up at all: longer ones cannot be in the index and are not worth a read. */
 const MAX_NAME = 2_048;
 
-/** Which objects a reader reads: a folder of this layout, or the older layout (one object per month). */
-type Source = { layout: "current"; base: string; stored: StoredHead } | { layout: "legacy"; head: LegacyHead };
+/**
+ * Which objects a reader reads: a folder of this layout, or the older layout
+ * (one object per month). `whole` is false when `stored` is the head's
+ * summary (its catalog, months and tombstones, but not its articles).
+ */
+type Source = { layout: "current"; base: string; stored: StoredHead; whole: boolean } | { layout: "legacy"; head: LegacyHead };
+
+/** What a caller needs of the head: all of it, or its summary. */
+type HeadPart = "whole" | "summary";
 
 /** Derived views of stored heads, per number of future-dated items already visible. */
 const views = new WeakMap<object, { lifted: number; view: IndexHead }>();
@@ -362,41 +376,67 @@ export function createIndexReader(store: ArticleStore, options: IndexReaderOptio
    * same index.
    */
   let decided: Source | null = null;
-  async function source(): Promise<Source | null> {
-    if (ttlMs > 0) return findSource();
+  async function source(part: HeadPart): Promise<Source | null> {
+    if (ttlMs > 0) return findSource(part);
     if (decided !== null) return decided;
     // "No index yet" is not kept: the request may build it and ask again.
-    decided = await findSource();
+    decided = await findSource(part);
     return decided;
   }
 
-  /** The index to read: see the module comment. An unreadable head of this version (no last good copy) counts as none. */
-  async function findSource(): Promise<Source | null> {
+  /**
+   * The index to read: see the module comment. An unreadable head of this
+   * version (no last good copy) counts as none. With `summary`, this
+   * version's summary decides when it says the index is complete; otherwise
+   * (none yet, an index being built, a damaged one) the heads do.
+   */
+  async function findSource(part: HeadPart): Promise<Source | null> {
+    let summaryMissing = false;
+    if (part === "summary") {
+      // Not its last good copy: when the summary cannot be had, the head holds all of it.
+      const loaded = await load(keys.summary, decodeSummary).catch((error: unknown) => {
+        if (error instanceof StoreError) return undefined;
+        throw error;
+      });
+      if (loaded && "value" in loaded && loaded.value.complete) return { layout: "current", base: keys.base, stored: loaded.value, whole: false };
+      summaryMissing = loaded === null;
+    }
     const current = await readOrNone(keys.head, decodeHead);
-    if (current?.complete) return { layout: "current", base: keys.base, stored: current };
+    // Every write of the head writes its summary: the next run writes it again.
+    if (summaryMissing && current !== null) onUnreadable(keys.summary, "missing although the index has a head");
+    if (current?.complete) return { layout: "current", base: keys.base, stored: current, whole: true };
     for (let version = INDEX_VERSION - 1; version >= LAYOUT_VERSION; version--) {
       const base = keys.versionBase(version);
       const older = await quiet(`${base}head.json`, decodeHead);
-      if (older?.complete) return { layout: "current", base, stored: older };
+      if (older?.complete) return { layout: "current", base, stored: older, whole: true };
     }
     const legacy = await quiet(keys.legacy.head, decodeLegacyHead);
     if (legacy !== null) return { layout: "legacy", head: legacy };
-    return current === null ? null : { layout: "current", base: keys.base, stored: current };
+    return current === null ? null : { layout: "current", base: keys.base, stored: current, whole: true };
   }
 
   /** Object keys below the folder `base` of this layout. */
   const under = (base: string, key: string): string => base + key.slice(keys.base.length);
 
   async function head(): Promise<IndexHead | null> {
-    const found = await source();
+    const found = await source("whole");
     if (found === null) return null;
     if (found.layout === "legacy") return legacyView(found.head);
-    return viewOf(found.stored, new Date(clock()));
+    // Decided by the summary earlier in this request: the head of the same index.
+    const stored = found.whole ? found.stored : await readOrNone(under(found.base, keys.head), decodeHead);
+    return stored === null ? null : viewOf(stored, new Date(clock()));
+  }
+
+  async function summary(): Promise<IndexSummary | null> {
+    const found = await source("summary");
+    if (found === null) return null;
+    const { items: _articles, ...rest } = found.layout === "legacy" ? legacyView(found.head) : viewOf(found.stored, new Date(clock()));
+    return rest;
   }
 
   async function archive(month: string, page?: string): Promise<ArchivePage | null> {
     if (!isMonth(month) || (page !== undefined && !/^[1-9][0-9]{0,8}$/.test(page))) return null;
-    const found = await source();
+    const found = await source("summary");
     if (found === null) return null;
     const view = found.layout === "legacy" ? legacyView(found.head) : viewOf(found.stored, new Date(clock()));
     const position = view.months.findIndex((entry) => entry.month === month);
@@ -441,11 +481,12 @@ export function createIndexReader(store: ArticleStore, options: IndexReaderOptio
       return stale;
     },
     head,
+    summary,
     archive,
 
     async topic(kind, slug) {
       if (!isTopicKind(kind) || slug === "" || slug.length > MAX_NAME) return null;
-      const found = await source();
+      const found = await source("summary");
       if (found === null) return null;
       if (found.layout === "legacy") {
         const page = await quiet(keys.legacy.topic(kind, slug), decodeLegacyPage);
@@ -458,7 +499,7 @@ export function createIndexReader(store: ArticleStore, options: IndexReaderOptio
     },
 
     async olderThan(cursor) {
-      const found = await source();
+      const found = await source("summary");
       if (found === null || found.layout === "legacy") return null;
       const month = monthOf(timeOfSortKey(cursor));
       if (!isMonth(month)) return null;
@@ -476,7 +517,7 @@ export function createIndexReader(store: ArticleStore, options: IndexReaderOptio
 
     async article(id) {
       if (id === "" || id.length > MAX_NAME) return null;
-      const found = await source();
+      const found = await source("summary");
       if (found === null) return null;
       if (found.layout === "legacy") {
         const stored = await quiet(keys.legacy.article(id), decodeLegacyArticle);

@@ -6,6 +6,8 @@
  * ```
  * head.json                      main window: newest articles in full, then sort keys; the catalog of
  *                                topics and months; the one object main feeds, the home page and OPML read
+ * summary.json                   the head without its visible articles (see {@link summaryOf}): what
+ *                                topic and archive feeds read instead of the head
  * state.json                     the reconciliation's cursor through the listing
  * manifest/<node>.json           B+tree over object keys: ETag and id (or skip reason) of every article object
  * articles/<id>.json             one article and the other keys that claim its id
@@ -32,6 +34,7 @@
  */
 import type { Article } from "../article/model";
 import { hashHex } from "./hash";
+import { isFuture } from "./order";
 import type { TopicKind } from "./topic-kinds";
 
 export { isTopicKind, TOPIC_KINDS, type TopicKind } from "./topic-kinds";
@@ -123,6 +126,9 @@ export interface IndexHead {
   tombstones: Tombstone[];
 }
 
+/** What a topic or archive feed needs of the head: everything but its articles. */
+export type IndexSummary = Omit<IndexHead, "items">;
+
 /** A topic window as readers see it. */
 export interface TopicPage {
   version: number;
@@ -199,6 +205,26 @@ export interface StoredHead extends StoredWindow {
   months: StoredMonth[];
   /** Articles that left within TOMBSTONE_DAYS, newest first, at most {@link MAX_TOMBSTONES} (absent in heads written before them). */
   tombstones?: Tombstone[];
+}
+
+/**
+ * `summary.json`: the head without the articles that were visible when it
+ * was written, marked `summary`. It keeps the future-dated ones, from which
+ * readers count what is visible by now, so it reads as the same catalog,
+ * months and tombstones at any time; but at about 3% of the head's bytes.
+ * Topic and archive feeds read it instead of the head: parsing the head's
+ * hundred articles was a third of their CPU. It is written with every write
+ * of the head, just before it (see `Session`), so it is never older than
+ * the head; a missing one is read as "use the head".
+ */
+export interface StoredSummary extends StoredHead {
+  summary: true;
+}
+
+/** The summary of `head`, written with it. */
+export function summaryOf(head: StoredHead): StoredSummary {
+  const builtAt = new Date(head.builtAt);
+  return { ...head, items: head.items.filter((item) => isFuture(item.published, builtAt)), more: [], tail: 0, summary: true };
 }
 
 /** `topics/<kind>/<slug>.json`. */
@@ -298,6 +324,8 @@ export interface IndexKeys {
   /** `<articlePrefix>_index/v<INDEX_VERSION>/`: this version's objects. */
   base: string;
   head: string;
+  /** The head's summary (see {@link StoredSummary}). */
+  summary: string;
   state: string;
   manifestNode(id: string): string;
   article(id: string): string;
@@ -371,6 +399,7 @@ export function indexKeys(articlePrefix: string): IndexKeys {
     folder,
     base,
     head: `${base}head.json`,
+    summary: `${base}summary.json`,
     state: `${base}state.json`,
     manifestNode: (id) => `${base}manifest/${id}.json`,
     article: (id) => `${base}articles/${keySegment(id)}.json`,

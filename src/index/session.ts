@@ -36,6 +36,20 @@ export interface SessionOptions {
   concurrency?: number;
   /** Decoded index objects kept at most (the command line's full build evicts the oldest; default 20,000). */
   maxKnown?: number;
+  /** Objects derived from another and written with it (the head's summary). */
+  companions?: readonly Companion[];
+}
+
+/**
+ * An object derived from the one at `of` and written at `key` just before
+ * each write of it that changes it: never older than what it is derived from
+ * (if the first write fails, neither is written; if the second fails, the
+ * next run writes both again, since the stored original still differs).
+ */
+export interface Companion {
+  of: string;
+  key: string;
+  derive(value: unknown): unknown;
 }
 
 /** What the session knows of one stored object. */
@@ -78,6 +92,7 @@ export class Session {
   private readonly log: (message: string) => void;
   private readonly concurrency: number;
   private readonly maxKnown: number;
+  private readonly companions: ReadonlyMap<string, Companion>;
 
   constructor(
     private readonly store: ArticleStore,
@@ -87,6 +102,12 @@ export class Session {
     this.log = options.log;
     this.concurrency = options.concurrency ?? 8;
     this.maxKnown = options.maxKnown ?? 20_000;
+    this.companions = new Map((options.companions ?? []).map((companion) => [companion.of, companion]));
+  }
+
+  /** True when writing `key` writes a companion too (one request more). */
+  hasCompanion(key: string): boolean {
+    return this.companions.has(key);
   }
 
   /** Requests made so far. */
@@ -221,6 +242,8 @@ export class Session {
     } else {
       const text = JSON.stringify(value);
       if (known !== undefined && known.text === text) return false;
+      const companion = this.companions.get(key);
+      if (companion !== undefined) await this.write(companion.key, companion.derive(value));
       this.spend("writes", true);
       await this.store.put(key, text, JSON_OBJECT);
       this.remember(key, { value, text });
@@ -299,6 +322,8 @@ export class Tx {
   private overlay = new Map<string, unknown>();
   /** Writes reserved beyond the overlay (announcements written before it, see `changes.ts`). */
   private extra = 0;
+  /** Staged keys whose write writes a companion too. */
+  private companions = 0;
 
   constructor(readonly session: Session) {}
 
@@ -314,12 +339,16 @@ export class Tx {
   }
 
   put(key: string, value: unknown): void {
-    this.overlay.set(key, value);
-    this.reserve();
+    this.stage(key, value);
   }
 
   delete(key: string): void {
-    this.overlay.set(key, null);
+    this.stage(key, null);
+  }
+
+  private stage(key: string, value: unknown): void {
+    if (!this.overlay.has(key) && this.session.hasCompanion(key)) this.companions += 1;
+    this.overlay.set(key, value);
     this.reserve();
   }
 
@@ -330,12 +359,12 @@ export class Tx {
   }
 
   private reserve(): void {
-    this.session.reserved = this.overlay.size + this.extra;
+    this.session.reserved = this.cost;
   }
 
   /** Writes this transaction would make at most (unchanged objects are skipped when committing). */
   get cost(): number {
-    return this.overlay.size + this.extra;
+    return this.overlay.size + this.companions + this.extra;
   }
 
   /** The staged writes (null values are deletions). */
@@ -344,12 +373,13 @@ export class Tx {
   }
 
   snapshot(): TxSnapshot {
-    return { overlay: new Map(this.overlay), extra: this.extra };
+    return { overlay: new Map(this.overlay), extra: this.extra, companions: this.companions };
   }
 
   restore(snapshot: TxSnapshot): void {
     this.overlay = new Map(snapshot.overlay);
     this.extra = snapshot.extra;
+    this.companions = snapshot.companions;
     this.reserve();
   }
 
@@ -363,4 +393,5 @@ export class Tx {
 export interface TxSnapshot {
   overlay: Map<string, unknown>;
   extra: number;
+  companions: number;
 }

@@ -684,7 +684,7 @@ export class IndexWriter {
       entries = new Map();
       this.state.intents.set(leafId, entries);
       // A new manifest: its root and first leaf, and the head that must exist with them (see `announcements`).
-      this.tx.reserveExtra(found === null ? 3 : 1);
+      this.tx.reserveExtra(found === null ? (this.tx.session.hasCompanion(this.keys.head) ? 4 : 3) : 1);
       if (found === null) this.state.newManifest = true;
     }
     // Everything announced for the key in this batch so far (a key may be applied twice: a claimant taking

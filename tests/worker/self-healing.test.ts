@@ -1,5 +1,5 @@
 /**
- * A self-healing index: head, topic, month and article objects that are
+ * A self-healing index: head, summary, topic, month and article objects that are
  * garbage, truncated, of a foreign version or deleted. Requests answer 200
  * (repaired on the spot, or the last good copy) or 503 with Retry-After,
  * never a 500; the next run (a request's own, cron or admin) rewrites the
@@ -7,7 +7,7 @@
  * requests start at most one run per isolate per INDEX_TTL.
  */
 import { describe, expect, it } from "vitest";
-import { decodeArticleRecord, decodeHead, decodeTopic, isArticle, nodeDecoder } from "../../src/index/codec";
+import { decodeArticleRecord, decodeHead, decodeSummary, decodeTopic, isArticle, nodeDecoder } from "../../src/index/codec";
 import { INDEX_VERSION } from "../../src/index/schema";
 import { articleName, SCENARIO_TOKEN, type Scenario, scenario } from "../support/scenario";
 import { call, capturingLog, movableClock, newWorker, runScheduled, timedCall } from "../support/worker";
@@ -82,19 +82,45 @@ describe.concurrent("a damaged head", () => {
     // Damaged again at once: no second anonymous run yet.
     await corrupt(world, world.keys.head, how);
     expect(await get(world, "/atom.xml")).toMatchObject({ status: 200, cache: "stale" });
-    for (const path of ["/rss.xml?limit=4", "/", "/opml.xml", "/tags/hafen/rss.xml"]) {
+    for (const path of ["/rss.xml?limit=4", "/", "/opml.xml"]) {
       // The last good head still renders them; without any head (deleted), 503.
       const expected = how === "deleted" ? { status: 503, retryAfter: "30" } : { status: 200, cache: "stale" };
       expect(await get(world, path), path).toMatchObject(expected);
     }
+    // A topic feed reads the head's summary, which is whole.
+    const topic = await get(world, "/tags/hafen/rss.xml");
+    expect(topic.status).toBe(200);
+    expect(topic.cache).not.toBe("stale");
     expect(runs(world)).toBe(1);
 
     // The next run (cron) rewrites it.
     await runScheduled(world.env, world.worker);
     expect(await isReadable(world, world.keys.head, decodeHead)).toBe(true);
     expect(world.lines.find((line) => line.message === "index run finished" && line.trigger === "cron")).toMatchObject({ repaired: 1 });
-    for (const path of ["/rss.xml?limit=4", "/", "/opml.xml", "/tags/hafen/rss.xml"])
-      expect(await get(world, path), path).toMatchObject({ status: 200, cache: "miss" });
+    for (const path of ["/rss.xml?limit=4", "/", "/opml.xml"]) expect(await get(world, path), path).toMatchObject({ status: 200, cache: "miss" });
+  });
+});
+
+describe.concurrent("a damaged summary of the head", () => {
+  it.each(CORRUPTIONS)("%s: topic and archive feeds read the head meanwhile; a run rewrites it from the head", async (how) => {
+    const world = await scenario(`summary-${how.replace(/ /g, "-")}`, { indexTtl: 0 });
+    expect((await get(world, "/tags/hafen/rss.xml")).status).toBe(200);
+    await world.expire(["/tags/hafen/rss.xml"]);
+
+    await corrupt(world, world.keys.summary, how);
+    for (const path of ["/tags/hafen/rss.xml", "/archive/2025-05/atom.xml"]) expect(await get(world, path), path).toMatchObject({ status: 200, cache: "miss" });
+    // The first request started a run in the background, which wrote it again from the head (not a rebuild).
+    expect(await isReadable(world, world.keys.summary, decodeSummary)).toBe(true);
+    expect(runs(world)).toBe(1);
+    expect(world.lines.some((line) => String(line.message).includes("rebuilding the index in place"))).toBe(false);
+
+    // Damaged again at once: read from the head again, no second anonymous run; the admin run repairs it.
+    await corrupt(world, world.keys.summary, how);
+    expect(await get(world, "/tags/hafen/feed.json?limit=2")).toMatchObject({ status: 200, cache: "miss" });
+    expect(runs(world)).toBe(1);
+    const report = (await (await world.reindex()).json()) as { repaired: number };
+    expect(report.repaired).toBe(1);
+    expect(await isReadable(world, world.keys.summary, decodeSummary)).toBe(true);
   });
 });
 

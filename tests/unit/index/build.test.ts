@@ -203,6 +203,7 @@ describe("rebuildIndex", () => {
         keys.topic("languages", "de"),
         keys.topic("sources", "example.org"),
         keys.head,
+        keys.summary,
         keys.state,
       ]),
     );

@@ -88,8 +88,8 @@ describe("applyChanges", () => {
     expect(report.reads + report.writes).toBe(store.calls.length);
     // The article, the manifest (root, leaf), the id's record, the head, four topics, the month (root, page).
     expect(report.reads).toBe(11);
-    // The manifest leaf (announcement and completion), the record, the page, the month's root, four topics, the head.
-    expect(report.writes).toBe(10);
+    // The manifest leaf (announcement and completion), the record, the page, the month's root, four topics, the head and its summary.
+    expect(report.writes).toBe(11);
     expect(report.changedScopes).toEqual(
       expect.arrayContaining([
         { kind: "main" },

@@ -64,8 +64,8 @@ describe("createIndexReader", () => {
     const may = await reader.archive("2024-05");
     expect(may).toMatchObject({ month: "2024-05", page: "1", full: false, newer: { month: "2024-06", page: "1" }, older: null });
     expect(may?.items.map((a) => a.id)).toEqual(["2024/06 b?"]);
-    // The head, two topics, one record, one archive page and its month's root.
-    expect(store.count("get")).toBe(6);
+    // The head, its summary (what the other scopes read instead), two topics, one record, one archive page and its month's root.
+    expect(store.count("get")).toBe(7);
 
     store.resetCalls();
     // Before the last quarter of the TTL: memory only, no refresh.
@@ -328,6 +328,61 @@ describe("createIndexReader", () => {
     const fresh = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 0, now, cache });
     await fresh.head();
     expect(store.count("get")).toBe(3);
+  });
+
+  it("serves topic and archive scopes from the summary, with the head's catalog, months and tombstones at any time", async () => {
+    const store = await built();
+    store.seed(`${PREFIX}f.txt`, articleText({ title: "Embargo", date: "2024-07-05T06:00:00Z", tags: ["Kultur"], author: "Thanh Hằng", lang: "de" }));
+    await rebuildIndex(store, { articlePrefix: PREFIX, defaultLanguage: "en", now: NOW });
+    const summaryBytes = store.objects.get(keys.summary)?.body.byteLength ?? 0;
+    expect(summaryBytes).toBeGreaterThan(0);
+    expect(summaryBytes).toBeLessThan(store.objects.get(keys.head)?.body.byteLength ?? 0);
+    store.resetCalls();
+    for (const at of [NOW.getTime(), Date.parse("2024-07-06T00:00:00Z")]) {
+      clock = at;
+      const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 0, now });
+      const summary = await reader.summary();
+      expect(summary).not.toHaveProperty("items");
+      const { items: _items, ...head } = (await createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 0, now }).head()) ?? { items: [] };
+      expect(summary).toEqual(head);
+    }
+    // A request of a topic (TTL 0: one decision per reader) reads the summary and the window, never the head.
+    store.resetCalls();
+    const reader = createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 0, now });
+    await reader.summary();
+    await reader.topic("authors", "thanh-hang");
+    expect(store.keysOf("get")).toEqual([keys.summary, keys.topic("authors", "thanh-hang")]);
+    // The head of the same index, when the same request needs it after all.
+    expect((await reader.head())?.items.map((a) => a.id)).toContain("f");
+  });
+
+  it("reads the head instead of a missing, unreadable or incomplete summary", async () => {
+    const store = await built();
+    const unreadable: string[] = [];
+    const read = () => createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 0, now, onUnreadable: (key) => unreadable.push(key) }).summary();
+    const expected = await read();
+    const summaryText = new TextDecoder().decode(store.objects.get(keys.summary)?.body);
+
+    await store.delete(keys.summary);
+    store.resetCalls();
+    expect(await read()).toEqual(expected);
+    expect(store.keysOf("get")).toEqual([keys.summary, keys.head]);
+    // Reported, so that a run writes it again.
+    expect(unreadable).toEqual([keys.summary]);
+
+    store.seed(keys.summary, "{ garbage");
+    expect(await read()).toEqual(expected);
+    expect(unreadable).toEqual([keys.summary, keys.summary]);
+
+    // The head's content at the summary's key, and the summary's at the head's, are another object's.
+    store.seed(keys.summary, new TextDecoder().decode(store.objects.get(keys.head)?.body));
+    expect(await read()).toEqual(expected);
+    store.seed(keys.summary, summaryText.replace('"complete":true', '"complete":false'));
+    store.resetCalls();
+    expect(await read()).toEqual(expected);
+    expect(store.keysOf("get")).toEqual([keys.summary, keys.head]);
+    store.seed(keys.head, summaryText);
+    expect(await createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 0, now, onUnreadable: () => {} }).head()).toBeNull();
   });
 
   it("forgets everything when the application clears its cache", async () => {

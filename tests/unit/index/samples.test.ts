@@ -64,6 +64,7 @@ describe("rebuildIndex over the sample articles", () => {
     expect(edit).toMatchObject({ parsed: 1, unchanged: articleCount - 1 });
     const expected = new Set([
       keys.head,
+      keys.summary,
       keys.state,
       keys.manifestNode("1"),
       keys.article(target.id),
