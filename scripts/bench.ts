@@ -47,7 +47,7 @@ const QUICK_SIZES = [1_000];
 const MAX_ARTICLES = 200_000;
 
 const SETTINGS: RunSettings = {
-  miss: { warmup: 10, requests: 30 },
+  miss: { warmup: 10, requests: 60 },
   // The floor is a fraction of a millisecond: many more requests, so /proc's 10 ms ticks do not blur it.
   floor: { warmup: 50, requests: 300 },
   ratio: { connections: 16, roundSeconds: 3, rounds: 8, warmupSeconds: 2 },
