@@ -3,6 +3,7 @@
  * and the Workers edge cache) and to purge them. Building keys in one place
  * is what makes a purge reach every variant a request could have created.
  */
+import { Memo } from "./bounded-cache";
 
 /**
  * Representations of one URL that are cached apart: what feed readers get,
@@ -51,13 +52,7 @@ export interface CacheKeyOptions {
 export function cacheKey(url: string, options: CacheKeyOptions): string {
   const { partner } = options;
   const memo = `${url}\n${options.variant}\n${options.lastGood ? 1 : 0}\n${options.version ?? ""}\n${(options.significantParams ?? []).join("&")}\n${partner ? `${partner.id}\n${partner.fingerprint}\n${partner.links}` : ""}`;
-  let key = keysMade.get(memo);
-  if (key === undefined) {
-    key = makeCacheKey(url, options);
-    if (keysMade.size >= MAX_KEYS_MADE) keysMade.clear();
-    keysMade.set(memo, key);
-  }
-  return key;
+  return keysMade.get(memo, () => makeCacheKey(url, options));
 }
 
 /**
@@ -66,8 +61,7 @@ export function cacheKey(url: string, options: CacheKeyOptions): string {
  * popular URL is asked for again and again, while parsing and writing a URL
  * costs microseconds each time. Cleared when full.
  */
-const keysMade = new Map<string, string>();
-const MAX_KEYS_MADE = 1024;
+const keysMade = new Memo<string>(1024);
 
 function makeCacheKey(url: string, options: CacheKeyOptions): string {
   const parsed = new URL(url);

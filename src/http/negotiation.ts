@@ -4,6 +4,7 @@
  * Decided from the `Accept` header alone (RFC 9110 §12.5.1), so the answer
  * can be cached per variant with `Vary: Accept`.
  */
+import { Memo } from "../app/bounded-cache";
 
 /** What a feed URL answers with. */
 export type FeedVariant = "page" | "feed";
@@ -84,17 +85,12 @@ function qualityOf(ranges: readonly MediaRange[], mediaType: string, explicitOnl
  */
 export function feedVariant(accept: string | null | undefined): FeedVariant {
   if (!accept) return "feed";
-  let variant = variantByAccept.get(accept);
-  if (variant === undefined) {
+  return variantByAccept.get(accept, () => {
     const ranges = parseAccept(accept);
     const html = qualityOf(ranges, "text/html", true);
-    variant = html === 0 || html <= Math.max(...FEED_TYPES.map((type) => qualityOf(ranges, type))) ? "feed" : "page";
-    if (variantByAccept.size >= MAX_ACCEPT_VALUES) variantByAccept.clear();
-    variantByAccept.set(accept, variant);
-  }
-  return variant;
+    return html === 0 || html <= Math.max(...FEED_TYPES.map((type) => qualityOf(ranges, type))) ? "feed" : "page";
+  });
 }
 
-/** Distinct `Accept` values whose variant is remembered: browsers and feed readers send few, and each is parsed once. */
-const MAX_ACCEPT_VALUES = 64;
-const variantByAccept = new Map<string, FeedVariant>();
+/** Variants of distinct `Accept` values: browsers and feed readers send few, and each is parsed once. */
+const variantByAccept = new Memo<FeedVariant>(64);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BoundedCache } from "../../../src/app/bounded-cache";
+import { BoundedCache, Memo } from "../../../src/app/bounded-cache";
 
 const MB = 1024 * 1024;
 
@@ -76,5 +76,22 @@ describe("BoundedCache", () => {
     cache.clear("a|");
     expect(cache.size.entries).toBe(1);
     expect(cache.get("b|1", 0)).toBe(3);
+  });
+});
+
+describe("Memo", () => {
+  it("computes a result once per input, and empties itself when full", () => {
+    const memo = new Memo<number>(2);
+    let computed = 0;
+    const length = (input: string) =>
+      memo.get(input, () => {
+        computed++;
+        return input.length;
+      });
+    expect([length("a"), length("bb"), length("a"), length("bb")]).toEqual([1, 2, 1, 2]);
+    expect(computed).toBe(2);
+    // A third input empties the table: the first two are computed again.
+    expect([length("ccc"), length("a")]).toEqual([3, 1]);
+    expect(computed).toBe(4);
   });
 });
