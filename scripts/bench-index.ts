@@ -27,11 +27,11 @@ import { createS3Store } from "../src/store/s3";
 import type { ArticleStore } from "../src/store/store";
 import { onCleanup, runBenchmark } from "./lib/bench/cleanup";
 import { describeMachine } from "./lib/bench/machine";
-import { CountingMemoryStore } from "./lib/bench/memory-store";
 import { replaceSection } from "./lib/bench/sections";
 import { seedBucket } from "./lib/bench/seed-bucket";
 import { startCountingProxy } from "./lib/counting-proxy";
 import { LOCAL_S3_CREDENTIALS, startLocalS3 } from "./lib/local-s3";
+import { MemoryStore } from "./lib/memory-store";
 import { createProgress } from "./lib/progress";
 
 const PROJECT_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -339,7 +339,7 @@ async function main(): Promise<number> {
     if (size === s3Sizes.at(-1)) burst = await measureBurst(bucket, size);
   }
   for (const size of memorySizes) {
-    const store = new CountingMemoryStore();
+    const store = new MemoryStore({ recordCalls: false });
     figures.push(await measureSize({ store, requests: () => store.requests }, "memory", size, rounds));
   }
   clearInterval(loadTimer);

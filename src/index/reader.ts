@@ -3,8 +3,8 @@
  *
  * A Worker isolate serves many requests; keeping parsed objects for a short
  * time means most feed requests make no store request at all, and a cold one
- * reads the head plus the objects its scope needs (a topic window; an archive
- * page and its month's root). The cache belongs to the application layer,
+ * reads the head (a main feed) or the head's summary plus the objects its
+ * scope needs (a topic window; an archive page and its month's root). The cache belongs to the application layer,
  * which outlives the per-request store objects: the identity of the bucket
  * (`cacheKey`), not of the store object, is what makes two requests share an
  * entry.

@@ -134,7 +134,7 @@ export function articlesOnly(store: MemoryStore, prefix: string): MemoryStore {
   const folder = indexKeys(prefix).folder;
   for (const [key, entry] of store.objects) {
     if (key.startsWith(folder)) continue;
-    copy.objects.set(key, { ...entry, body: entry.body.slice(), metadata: { ...entry.metadata } });
+    copy.seed(key, entry.body.slice(), { lastModified: entry.lastModified, metadata: entry.metadata });
   }
   return copy;
 }
