@@ -59,10 +59,17 @@ const CREDENTIAL_PATTERNS: readonly RegExp[] = [
   /(Signature=)[0-9a-f]{16,}/gi,
 ];
 
+/**
+ * Whether `text` may hold one of {@link CREDENTIAL_PATTERNS}: one scan of a
+ * line that holds none (nearly every line) instead of one per pattern.
+ */
+const CREDENTIAL_HINT = /bearer|x-amz-|signature=/i;
+
 /** Replaces every secret and every credential-looking part of `text`. */
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join("[redacted]");
+  if (!CREDENTIAL_HINT.test(out)) return out;
   for (const pattern of CREDENTIAL_PATTERNS) out = out.replace(pattern, "$1[redacted]");
   return out;
 }
@@ -92,7 +99,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
   const write = (lineLevel: LogLevel, message: string, fields: LogFields = {}): void => {
     if (LOG_LEVELS.indexOf(lineLevel) < threshold) return;
-    const line = JSON.stringify({ level: lineLevel, message, ...base, ...fields }, jsonSafe);
+    const record = { level: lineLevel, message, ...base, ...fields };
+    // A replacer takes JSON.stringify off V8's fast path: use it only for a line that needs it.
+    const line = needsReplacer(record) ? JSON.stringify(record, jsonSafe) : JSON.stringify(record);
     sink(lineLevel, redact(line, secrets));
   };
   return {
@@ -122,6 +131,15 @@ function usableSecrets(values: readonly (string | undefined)[]): string[] {
   return values
     .filter((value): value is string => typeof value === "string" && value.trim().length >= MIN_SECRET_LENGTH)
     .map((value) => JSON.stringify(value).slice(1, -1));
+}
+
+/** Whether `record` may hold what {@link jsonSafe} rewrites: a bigint, or an object (an error, or one that may hold one). */
+function needsReplacer(record: LogFields): boolean {
+  for (const key in record) {
+    const value = record[key];
+    if (typeof value === "bigint" || (typeof value === "object" && value !== null)) return true;
+  }
+  return false;
 }
 
 /** JSON.stringify replacer: errors as name and message (never their enumerable extras), bigints as text. */

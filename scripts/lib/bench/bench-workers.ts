@@ -3,6 +3,7 @@
  * Worker (the deployable bundle) in the configurations it is measured in,
  * and the static-bytes Worker it is compared with.
  */
+import { open, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { LOCAL_S3_CREDENTIALS } from "../local-s3";
 import { type Compatibility, freePort, type RunningWorker, startBundledWorker, startScriptWorker } from "./workerd";
@@ -26,6 +27,15 @@ export interface FeedWorkerOptions {
   edgeCache: boolean;
   /** Keep the edge cache's entries on disk rather than in workerd's memory (long runs over many URLs). */
   cacheOnDisk?: boolean;
+  /**
+   * Keep the edge cache's entries in this folder, shared with any Worker
+   * started with the same folder and `port` (the cache keys and documents
+   * name the Worker's address): what one stopped Worker cached, the next
+   * one finds.
+   */
+  edgeCacheDir?: string;
+  /** Listen on this port (default: a free one). */
+  port?: number;
   /** Open workerd's V8 inspector (heap, CPU profile). */
   inspector?: boolean;
   /** Read the bucket through an R2 binding kept in this folder (`openR2Bucket`) instead of S3 through the SDK. */
@@ -59,6 +69,50 @@ function countOutput(output: WorkerOutput, text: string): void {
   }
 }
 
+/** How often the feed Worker's log file is read: well within the settling time the throughput rounds allow (baseline-ratio.ts). */
+const LOG_POLL_MS = 100;
+
+/**
+ * Follows `file` (written by workerd, see `stdoutFile`), handing its new
+ * whole lines to `receive` every {@link LOG_POLL_MS}; `stop` reads the rest.
+ * It polls with positional reads: a file watcher would wake this process on
+ * every write, the cost the file is there to avoid.
+ */
+function followFile(file: string, receive: (lines: string) => void): { stop(): Promise<void> } {
+  let offset = 0;
+  let rest = "";
+  let reading: Promise<void> = Promise.resolve();
+  const readNew = async (): Promise<void> => {
+    const handle = await open(file, "r").catch(() => null);
+    if (handle === null) return; // Not created yet: workerd has not started writing.
+    try {
+      const buffer = Buffer.alloc(1 << 20);
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+        if (bytesRead === 0) break;
+        offset += bytesRead;
+        const text = rest + buffer.toString("utf8", 0, bytesRead);
+        const end = text.lastIndexOf("\n");
+        rest = end < 0 ? text : text.slice(end + 1);
+        if (end >= 0) receive(text.slice(0, end + 1));
+      }
+    } finally {
+      await handle.close();
+    }
+  };
+  const timer = setInterval(() => {
+    reading = reading.then(readNew);
+  }, LOG_POLL_MS);
+  return {
+    async stop() {
+      clearInterval(timer);
+      reading = reading.then(readNew);
+      await reading;
+      if (rest !== "") receive(`${rest}\n`);
+    },
+  };
+}
+
 /** A running feed Worker. */
 export interface FeedWorker extends RunningWorker {
   /** The inspector's port, when it was asked for. */
@@ -71,17 +125,21 @@ let started = 0;
 /**
  * Starts the bundled Worker on `setup`'s bucket with production settings
  * (LOG_LEVEL unset: one info line per request, as deployed) but for the
- * given INDEX_TTL and edge cache. Its console lines are counted, not printed.
+ * given INDEX_TTL and edge cache. Its console lines are counted, not printed;
+ * its standard output goes to a file in `setup.tempDir` (see `stdoutFile`).
  */
 export async function startFeedWorker(setup: FeedWorkerSetup, options: FeedWorkerOptions): Promise<FeedWorker> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const inspectorPort = options.inspector ? await freePort() : null;
   const output: WorkerOutput = { info: 0, warn: 0, error: 0, connectionLost: 0, statuses: {}, cache: {}, failures: [] };
+  const stdoutFile = join(setup.tempDir, `feed-worker-${++started}.log`);
   const worker = await startBundledWorker({
     mainFile: setup.mainFile,
     compatibility: setup.compatibility,
     edgeCache: options.edgeCache,
-    ...(options.edgeCache && options.cacheOnDisk ? { cachePersist: join(setup.tempDir, `edge-cache-${++started}`) } : {}),
+    ...(options.edgeCache && (options.edgeCacheDir || options.cacheOnDisk)
+      ? { cachePersist: options.edgeCacheDir ?? join(setup.tempDir, `edge-cache-${started}`) }
+      : {}),
     ...(inspectorPort === null ? {} : { inspectorPort }),
     ...(options.r2Persist ? { r2Persist: options.r2Persist } : {}),
     port,
@@ -100,9 +158,18 @@ export async function startFeedWorker(setup: FeedWorkerSetup, options: FeedWorke
       SITE_URL: `http://127.0.0.1:${port}`,
       INDEX_TTL: String(options.indexTtl),
     },
+    stdoutFile,
     onOutputBlock: (_stream, text) => countOutput(output, text),
   });
-  return { ...worker, inspectorPort, output };
+  // Read from the file's start: nothing written before this is lost.
+  const log = followFile(stdoutFile, (text) => countOutput(output, text));
+  const stop = async () => {
+    await worker.stop();
+    await log.stop();
+    // At thousands of lines a second the file grows by about a megabyte a second: not kept.
+    await rm(stdoutFile, { force: true });
+  };
+  return { ...worker, stop, inspectorPort, output };
 }
 
 /**

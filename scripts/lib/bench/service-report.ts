@@ -12,11 +12,18 @@ import { median } from "./stats";
 
 /** One throughput comparison with the static-bytes Worker. */
 export interface RatioCase {
-  /** warm: memory hits (INDEX_TTL=60); edge: edge-cache hits (INDEX_TTL=0); steady: production defaults across an INDEX_TTL expiry; notModified: If-None-Match. */
+  /**
+   * warm: memory hits; edge: an isolate whose first request finds the feed in
+   * the edge cache only (the hit refills isolate memory); steady: across an
+   * INDEX_TTL expiry; notModified: If-None-Match. All under production
+   * defaults (INDEX_TTL=60, edge cache on).
+   */
   kind: "warm" | "edge" | "steady" | "notModified";
   run: RatioRun;
   /** Requests that reached the S3 server during the measured rounds. */
   storeRequests: number;
+  /** The cache state (`Server-Timing`) of the Worker's first answer, before the measured rounds; null when it had none. */
+  firstState: string | null;
 }
 
 /** The stores a feed Worker is measured reading: S3 through the SDK (any S3-compatible server), and an R2 binding. */
@@ -126,7 +133,7 @@ export interface TargetCheck {
 
 const CASE_LABELS: Record<RatioCase["kind"], string> = {
   warm: "warm (INDEX_TTL=60, edge cache on: isolate-memory hits)",
-  edge: "edge hit (INDEX_TTL=0, edge cache on)",
+  edge: "edge hit (a new isolate finds the feed in the edge cache only; INDEX_TTL=60)",
   steady: "production-default steady state (INDEX_TTL=60, edge cache on, across an INDEX_TTL expiry)",
   notModified: "304 (If-None-Match with the current ETag; INDEX_TTL=60, edge cache on)",
 };
@@ -144,12 +151,19 @@ const counts = (record: Record<string, number>): string =>
 
 /**
  * The cache state a case is about: a warm run measures isolate-memory
- * answers, an edge-hit run edge-cache hits. Below {@link EXPECTED_SHARE} of
- * the feed's responses in that state, the run measured something else, and
- * its ratio does not judge the target.
+ * answers. Below {@link EXPECTED_SHARE} of the feed's responses in that
+ * state, the run measured something else, and its ratio does not judge the
+ * target.
  */
-const EXPECTED_STATE: Partial<Record<RatioCase["kind"], string>> = { warm: "memory", edge: "hit" };
+const EXPECTED_STATE: Partial<Record<RatioCase["kind"], string>> = { warm: "memory" };
 const EXPECTED_SHARE = 0.9;
+
+/**
+ * The state the first answer of an edge-hit run must have: the case is an
+ * isolate that finds the feed in the edge cache only. Its later requests are
+ * memory answers, because an edge hit refills isolate memory.
+ */
+const EDGE_FIRST_STATE = "hit";
 
 /** The share of `run`'s feed responses in `state`; null when the Worker logged none. */
 function stateShare(run: RatioRun, state: string): number | null {
@@ -177,7 +191,8 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
       const run = found?.run;
       const expected = EXPECTED_STATE[kind];
       const share = run && expected ? stateShare(run, expected) : null;
-      const offCase = expected !== undefined && share !== null && share < EXPECTED_SHARE;
+      const notEdgeHit = kind === "edge" && found !== undefined && found.firstState !== EDGE_FIRST_STATE;
+      const offCase = notEdgeHit || (expected !== undefined && share !== null && share < EXPECTED_SHARE);
       const verdict: Verdict =
         !run || !Number.isFinite(run.ratio) || offCase ? "NOT MEASURED" : run.generatorBound ? "GENERATOR-BOUND" : run.ratio >= floor ? "PASS" : "FAIL";
       checks.push({
@@ -186,7 +201,13 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
         measured: !run
           ? "n/a"
           : `${run.ratio.toFixed(2)}× (median of ${run.ratios.length} round pairs; generator ${pct(median(run.feed.map((r) => r.generatorShare)))} of a core)` +
-            (offCase ? `, but ${pct(share)} of the feed's responses were "${expected}" (${counts(run.feedCache)}): not the case the target names` : ""),
+            (notEdgeHit
+              ? `, but the first answer was "${found.firstState ?? "unknown"}", not an edge hit: not the case the target names`
+              : offCase
+                ? `, but ${pct(share)} of the feed's responses were "${expected}" (${counts(run.feedCache)}): not the case the target names`
+                : kind === "edge"
+                  ? `; the first answer was an edge hit, which refilled isolate memory (${counts(run.feedCache)})`
+                  : ""),
         verdict,
       });
     }
@@ -259,9 +280,12 @@ export function renderReport(result: BenchResult): string {
     "",
     "Synthetic seed-like articles (~2.5 KB, five languages, dated evenly over 2021-2024) in s3rver on loopback, behind a proxy",
     "that counts the requests reaching it (store requests at the wire; a listing page is one). The Worker is the minified",
-    "`wrangler deploy --dry-run` bundle in workerd (Miniflare), LOG_LEVEL unset (one log line per request, as deployed; the",
-    "benchmark reads them from workerd's stdout and counts statuses and cache states from them), requested over loopback HTTP",
-    "without `Accept-Encoding`. Each measurement gets a Worker started for it, and one workerd is under load at a time.",
+    "`wrangler deploy --dry-run` bundle in workerd (Miniflare), LOG_LEVEL unset (one log line per request, as deployed),",
+    "requested over loopback HTTP without `Accept-Encoding`. Each measurement gets a Worker started for it, and one workerd is",
+    "under load at a time. workerd writes the feed Worker's log lines to a file, which the benchmark reads every 100 ms to count",
+    "statuses and cache states. Through a pipe, each line woke the reading process on the other core, which on a small virtual",
+    "machine cost the writing Worker about a tenth of its throughput; on Cloudflare the lines go to the runtime's own buffer.",
+    "The Worker still formats and writes every line.",
     "",
     "## Targets",
     "",
@@ -279,7 +303,9 @@ export function renderReport(result: BenchResult): string {
     "request log line the feed Worker writes for each request is not repeated: it is the feed Worker's own work. The two Workers are loaded in turns within one run,",
     `${s.ratio.roundSeconds} s rounds at ${s.ratio.connections} connections, the order alternating each round; each pair of rounds gives a ratio of responses per`,
     `second, and the figure is the median of at least ${s.ratio.rounds} pairs. The production-default steady state runs until ${s.steadyWallSeconds} s have passed since`,
-    "the Worker's first request, so it includes an INDEX_TTL expiry and its refill. A run whose generator used more than",
+    "the Worker's first request, so it includes an INDEX_TTL expiry and its refill. The edge-hit case starts a new Worker whose",
+    "edge cache already holds the feed (rendered there by another Worker, since stopped, at the same address) and nothing else:",
+    "its first request is an edge hit, which refills isolate memory, so its later requests are memory answers. A run whose generator used more than",
     `${Math.round(GENERATOR_BOUND_SHARE * 100)}% of a core (median of its rounds) may measure the generator: its verdict is GENERATOR-BOUND. CPU shares are of one core.`,
     "",
     "| case | articles | feed req/s | static req/s | ratio: median (range) | round pairs | generator CPU: feed / static | workerd CPU: feed / static | this process (log reader): feed / static | feed responses by cache state | store requests | errors |",

@@ -30,6 +30,16 @@ describe("createLogger", () => {
     expect(JSON.parse(line)).toMatchObject({ message: "failed with [redacted]" });
   });
 
+  it("writes an error as its name and message and a bigint as text, also inside a field", () => {
+    const { log, parsed } = capture();
+    log.info("plain", { count: 3, ok: true, none: null });
+    log.warn("odd", { error: new RangeError("too far"), bytes: 12n, nested: { cause: new Error("inner") } });
+    expect(parsed()).toEqual([
+      { level: "info", message: "plain", count: 3, ok: true, none: null },
+      { level: "warn", message: "odd", error: "RangeError: too far", bytes: "12", nested: { cause: "Error: inner" } },
+    ]);
+  });
+
   it("drops lines below its level", () => {
     const { log, lines } = capture("warn");
     log.info("request");
