@@ -57,10 +57,11 @@ export interface SizeContext {
 /** Production defaults: isolate memory for 60 s, the edge cache on. */
 const PRODUCTION: FeedWorkerOptions = { indexTtl: 60, edgeCache: true };
 
-/** How long a Worker that rendered a feed is left running to write its edge copy. */
-const EDGE_WRITE_WAIT_MS = 1000;
 /** Nothing cached anywhere: every request reads the index and renders. */
 const UNCACHED: FeedWorkerOptions = { indexTtl: 0, edgeCache: false };
+
+/** How long a Worker that rendered a feed is left running to write its edge copy. */
+const EDGE_WRITE_WAIT_MS = 1000;
 
 /** The bucket of one size. */
 export function bucketName(articles: number): string {
