@@ -82,11 +82,11 @@ function followFile(file: string, receive: (lines: string) => void): { stop(): P
   let offset = 0;
   let rest = "";
   let reading: Promise<void> = Promise.resolve();
+  const buffer = Buffer.alloc(1 << 20);
   const readNew = async (): Promise<void> => {
     const handle = await open(file, "r").catch(() => null);
     if (handle === null) return; // Not created yet: workerd has not started writing.
     try {
-      const buffer = Buffer.alloc(1 << 20);
       for (;;) {
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
         if (bytesRead === 0) break;
