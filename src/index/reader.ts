@@ -41,6 +41,7 @@ import {
   type LegacyHead,
   nodeDecoder,
 } from "./codec";
+import { windowTotal } from "./collection";
 import { UnreadableIndexError } from "./errors";
 import { compareSortKeys, isFuture, monthOf, timeOfSortKey } from "./order";
 import {
@@ -412,7 +413,9 @@ export function createIndexReader(store: ArticleStore, options: IndexReaderOptio
     }
     const legacy = await quiet(keys.legacy.head, decodeLegacyHead);
     if (legacy !== null) return { layout: "legacy", head: legacy };
-    return current === null ? null : { layout: "current", base: keys.base, stored: current, whole: true };
+    // The head a first build writes before anything else (see `announcements` in writer.ts) holds no
+    // article yet: an empty feed would tell subscribers the site has none. It reads as no index yet.
+    return current === null || isUnstarted(current) ? null : { layout: "current", base: keys.base, stored: current, whole: true };
   }
 
   /** Object keys below the folder `base` of this layout. */
@@ -532,6 +535,12 @@ export function createIndexReader(store: ArticleStore, options: IndexReaderOptio
 const monthNodes = nodeDecoder(isArticle);
 /** How month trees are stored (only their reading matters here). */
 const monthTreeShape = { leafCapacity: PAGE_SIZE, branchCapacity: 1_000, counted: true, decode: monthNodes };
+
+/** True for an incomplete head that holds nothing yet: no article, topic, month or tombstone. */
+function isUnstarted(head: StoredHead): boolean {
+  const topics = Object.values(head.catalog).some((entries) => entries.length > 0);
+  return !head.complete && windowTotal(head) === 0 && !topics && head.months.length === 0 && (head.tombstones?.length ?? 0) === 0;
+}
 
 /**
  * The head as readers see it at `now`: visible counts (totals less the

@@ -4,6 +4,7 @@ import { rebuildIndex } from "../../../src/index/build";
 import { sortKey } from "../../../src/index/order";
 import { createIndexReader, type IndexObjectCache, UnreadableIndexError } from "../../../src/index/reader";
 import { INDEX_VERSION, indexKeys } from "../../../src/index/schema";
+import { emptyHead } from "../../../src/index/writer";
 import { StoreError } from "../../../src/store/store";
 import { articleText, MemoryStore } from "./memory-store";
 
@@ -307,6 +308,20 @@ describe("createIndexReader", () => {
     store.remove(keys.legacy.head);
     cache.clear("");
     expect((await reader.head())?.months.map((m) => m.month)).toEqual(["2024-06", "2024-05"]);
+  });
+
+  it("reads the head a first build writes before any article as no index yet", async () => {
+    const store = await built();
+    const stored = JSON.parse(new TextDecoder().decode(store.objects.get(keys.head)!.body));
+    const unstarted = { ...stored, ...emptyHead("de", stored.builtAt), complete: false };
+    store.seed(keys.head, JSON.stringify(unstarted));
+    store.remove(keys.summary);
+    const reader = () => createIndexReader(store, { articlePrefix: PREFIX, ttlSeconds: 0, now, cache });
+    expect(await reader().head()).toBeNull();
+    expect(await reader().summary()).toBeNull();
+    // Once a batch has put anything in it, an incomplete head is shown: it is all there is.
+    store.seed(keys.head, JSON.stringify({ ...unstarted, months: stored.months }));
+    expect((await reader().head())?.months.length).toBeGreaterThan(0);
   });
 
   it("never caches a store failure", async () => {
