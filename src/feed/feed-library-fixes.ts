@@ -32,7 +32,7 @@
  * written by `json-feed.ts` instead).
  */
 import type { Extension, Item } from "feed";
-import { escapeXml, stripXmlForbidden } from "../text/xml";
+import { escapeXml, escapeXmlAllowed, stripXmlForbidden } from "../text/xml";
 
 /** Namespaces used in RSS 2.0 output. */
 export const NS = {
@@ -57,7 +57,11 @@ const TOKEN = /<!\[CDATA\[\u0001(\d+)\u0002\]\]>|\u0001(\d+)\u0002/g;
  * sections (`]]` ends one, `>` starts the next), XML 1.0 §2.7.
  */
 export function cdata(text: string): string {
-  const allowed = stripXmlForbidden(text);
+  return cdataAllowed(stripXmlForbidden(text));
+}
+
+/** {@link cdata} for text already known to be free of forbidden characters. */
+function cdataAllowed(allowed: string): string {
   return `<![CDATA[${allowed.includes("]]>") ? allowed.split("]]>").join("]]]]><![CDATA[>") : allowed}]]>`;
 }
 
@@ -71,22 +75,26 @@ export function cdata(text: string): string {
  *   must be written with character references, which CDATA cannot hold;
  * - HTML as a correct CDATA section ({@link cdata}) where the library wrote
  *   CDATA, as escaped character data elsewhere.
+ *
+ * Forbidden characters are removed from every value, unless the caller
+ * vouches (`allowed`) that the value holds none: a caller that checked an
+ * article once need not have its text scanned again on every render.
  */
 export class TextSlots {
-  private readonly slots: { value: string; html: boolean }[] = [];
+  private readonly slots: { value: string; html: boolean; allowed: boolean }[] = [];
 
-  /** A token for plain text. */
-  text(value: string): string {
-    return this.put(value, false);
+  /** A token for plain text; `allowed`: the text is known to hold no character {@link stripXmlForbidden} removes. */
+  text(value: string, allowed = false): string {
+    return this.put(value, false, allowed);
   }
 
-  /** A token for HTML (RSS description and content:encoded, Atom `type="html"`). */
-  html(value: string): string {
-    return this.put(value, true);
+  /** A token for HTML (RSS description and content:encoded, Atom `type="html"`); `allowed` as for {@link text}. */
+  html(value: string, allowed = false): string {
+    return this.put(value, true, allowed);
   }
 
-  private put(value: string, html: boolean): string {
-    this.slots.push({ value, html });
+  private put(value: string, html: boolean, allowed: boolean): string {
+    this.slots.push({ value, html, allowed });
     return `${OPEN}${this.slots.length - 1}${CLOSE}`;
   }
 
@@ -94,7 +102,8 @@ export class TextSlots {
     const xml = skeleton.replace(TOKEN, (_match, inCdata: string | undefined, bare: string | undefined) => {
       const slot = this.slots[Number(inCdata ?? bare)];
       if (slot === undefined) throw new Error("feed-library-fixes: unknown text slot");
-      return slot.html && inCdata !== undefined ? cdata(slot.value) : escapeXml(slot.value);
+      const value = slot.allowed ? slot.value : stripXmlForbidden(slot.value);
+      return slot.html && inCdata !== undefined ? cdataAllowed(value) : escapeXmlAllowed(value);
     });
     if (xml.includes(OPEN) || xml.includes(CLOSE)) {
       throw new Error("feed-library-fixes: a text slot was not restored");

@@ -3,7 +3,8 @@
  * formats; the library's defects are corrected in `feed-library-fixes.ts`.
  */
 import { Feed, type FeedOptions, type Item } from "feed";
-import { escapeHtml } from "../text/xml";
+import type { Article } from "../article/model";
+import { escapeHtml, isXmlSafe } from "../text/xml";
 import { authorFields, type LeadImage, mediaContentExtension, type PatchContext, patchAtom, patchRss, TextSlots, type XmlLink } from "./feed-library-fixes";
 import { FEED_FORMAT_INFO } from "./formats";
 import { imageMediaType } from "./image-types";
@@ -20,30 +21,48 @@ function leadImage(item: FeedItem): LeadImage | undefined {
   return { url, type: imageMediaType(url), alt: imageAlt ? imageAlt : undefined };
 }
 
+/**
+ * Articles whose text fields were found free of XML-forbidden characters.
+ * Article objects are never changed once made, and the index keeps them in
+ * isolate memory across requests: each is scanned once, not on every render
+ * (the scan was about a seventh of rendering a hundred RSS items).
+ */
+const checkedArticles = new WeakSet<Article>();
+
+/** True when no text field of `article` that the item writes holds a character that XML forbids. */
+function articleXmlSafe(article: Article): boolean {
+  if (checkedArticles.has(article)) return true;
+  const { title, summary, contentHtml, tags, authors } = article;
+  const safe = isXmlSafe(title) && isXmlSafe(summary) && isXmlSafe(contentHtml) && tags.every(isXmlSafe) && authors.every(isXmlSafe);
+  if (safe) checkedArticles.add(article);
+  return safe;
+}
+
 /** Maps one item to the library's item: the same function for RSS and Atom. */
 function libraryItem(format: XmlFormat, item: FeedItem, feedLanguage: string | undefined, slots: TextSlots): Item {
   const { article } = item;
+  const allowed = articleXmlSafe(article);
   const itemLanguage = languageTag(article.language);
   const mapped: Item = {
-    title: slots.text(article.title),
+    title: slots.text(article.title, allowed),
     id: item.guid,
     guid: item.guid,
     link: absoluteUrl(item.link, `link of ${article.id}`),
     date: parseDate(article.updated, `updated of ${article.id}`),
     published: parseDate(article.published, `published of ${article.id}`),
     // RSS: name is the element text. Atom: term is the category (a label equal to it would be noise).
-    category: article.tags.map((tag) => (format === "rss" ? { name: slots.text(tag) } : { term: slots.text(tag) })),
+    category: article.tags.map((tag) => (format === "rss" ? { name: slots.text(tag, allowed) } : { term: slots.text(tag, allowed) })),
     ...authorFields(
       format,
-      article.authors.map((name) => slots.text(name)),
+      article.authors.map((name) => slots.text(name, allowed)),
       itemLanguage !== feedLanguage ? itemLanguage : undefined,
     ),
   };
   // RSS <description> and Atom <summary type="html"> hold HTML, so the plain-text summary is escaped:
   // text that merely looks like markup (an article quoting "<script>") stays text, and validators
   // do not take it for undeclared HTML in a text construct (RFC 4287 §3.1.1).
-  if (article.summary !== "") mapped.description = slots.html(plainTextHtml(article.summary));
-  if (article.contentHtml !== "") mapped.content = slots.html(article.contentHtml);
+  if (article.summary !== "") mapped.description = slots.html(plainTextHtml(article.summary), allowed);
+  if (article.contentHtml !== "") mapped.content = slots.html(article.contentHtml, allowed);
   // RSS: Media RSS, as an item extension. Atom: an enclosure link, written by the patches.
   const image = leadImage(item);
   if (format === "rss" && image !== undefined) mapped.extensions = [...(mapped.extensions ?? []), mediaContentExtension(image, slots)];

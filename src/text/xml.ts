@@ -72,7 +72,11 @@ const XML_ENTITY: Readonly<Record<string, string>> = { "&": "&#x26;", "<": "&#x3
  * (`<script>`, `&amp;`) in a plain-text element as undeclared HTML.
  */
 export function escapeXml(text: string): string {
-  const allowed = stripXmlForbidden(text);
+  return escapeXmlAllowed(stripXmlForbidden(text));
+}
+
+/** {@link escapeXml} for text already known to be {@link isXmlSafe}: escapes without scanning for forbidden characters again. */
+export function escapeXmlAllowed(allowed: string): string {
   return XML_SPECIAL_TEST.test(allowed) ? allowed.replace(XML_SPECIAL, (ch) => XML_ENTITY[ch] ?? ch) : allowed;
 }
 

@@ -300,6 +300,19 @@ describe("edge cases", () => {
     }
   });
 
+  it("drops them on every render, next to an article checked clean by an earlier one", () => {
+    const clean = article({ id: "clean", title: "Sauber" });
+    const bad = article({ id: "x", title: "Clean", tags: ["T\u0007ag"], authors: ["Erika\u0000 Muster"] });
+    for (const format of ["rss", "atom"] as const) {
+      const renders = [itemsFor([clean]), itemsFor([clean, bad]), itemsFor([clean, bad])].map((list) => renderFeed(format, descriptor(format), list));
+      expect(renders[2]).toBe(renders[1]);
+      expect(renders[1]).toContain("Sauber");
+      expect(renders[1]).toContain("Erika Muster");
+      expect(renders[1]).toContain("Tag");
+      expect(renders[1]).not.toMatch(/[\u0000\u0007]/);
+    }
+  });
+
   it("rejects dates that are not ISO 8601 and relative URLs", () => {
     expect(() => renderFeed("rss", descriptor("rss", BASE, { updated: "yesterday" }), items)).toThrow(RangeError);
     const badDate = itemsFor([article({ id: "x", published: "19.06.2024" })]);
