@@ -32,12 +32,21 @@ export async function articleMetadata(path: string): Promise<Record<string, stri
   return { date: (await stat(path)).mtime.toISOString() };
 }
 
-/** Uploads every file below `dir` to `prefix + relative path` (eight at a time); returns the keys written, sorted. */
-export async function uploadFolder(store: ArticleStore, dir: string, prefix: string): Promise<string[]> {
+/**
+ * Uploads every file below `dir` to `prefix + relative path` (eight at a time);
+ * returns the keys written, sorted. Each object is stored with the metadata
+ * `metadataOf` gives for its file path ({@link articleMetadata} unless told).
+ */
+export async function uploadFolder(
+  store: ArticleStore,
+  dir: string,
+  prefix: string,
+  metadataOf: (path: string) => Promise<Record<string, string>> = articleMetadata,
+): Promise<string[]> {
   const files = await listFiles(dir);
   await mapLimit(files, 8, async (file) => {
     const path = join(dir, file);
-    await store.put(prefix + file, await readFile(path), { contentType: "text/plain; charset=utf-8", metadata: await articleMetadata(path) });
+    await store.put(prefix + file, await readFile(path), { contentType: "text/plain; charset=utf-8", metadata: await metadataOf(path) });
   });
   return files.map((file) => prefix + file);
 }

@@ -60,6 +60,17 @@ export type TestBucket = keyof typeof TEST_BUCKETS;
 
 export const SAMPLE_PREFIX = "news/";
 
+/** The instant every test worker takes for "now": after every sample article but the embargoed one. */
+export const TEST_NOW = new Date("2026-12-01T12:00:00.000Z");
+
+/**
+ * The date the test buckets store undated articles with (object metadata
+ * `date`, article format rule 10), before {@link TEST_NOW}. Without it such an
+ * article would take the checkout's file time or the upload time: after
+ * TEST_NOW on any later day, and so hidden as embargoed.
+ */
+export const STORED_DATE = "2026-11-30T06:00:00.000Z";
+
 /** The one good article of the `broken` bucket. */
 export const GOOD_ARTICLE =
   "Ein guter Artikel über den Hafen von Hamburg, der wieder wächst.\nMARIA MEIER\nQuelle: https://example.org/hafen?id=1&lang=de\nKommentar (2)\n";

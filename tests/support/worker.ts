@@ -14,9 +14,9 @@ import { createLogger, type LogLevel } from "../../src/app/log";
 import type { Env } from "../../src/config";
 import { createWorker } from "../../src/worker";
 import { testEnv } from "./env";
+import { TEST_NOW } from "./fixtures";
 
-/** The instant every test worker takes for "now": after every sample article but the embargoed one. */
-export const TEST_NOW = new Date("2026-12-01T12:00:00.000Z");
+export { TEST_NOW };
 
 /** The handlers of one simulated isolate. */
 export type TestWorker = ReturnType<typeof createWorker>;
