@@ -77,7 +77,12 @@ describe("articles/", () => {
 
     it(`shows ${file} to the worker tests as expected, however late the checkout and the upload`, () => {
       // The worker tests' buckets store each file with STORED_DATE; the upload itself may happen on any later day.
-      const raw = { key: `articles/${file}`, body: readFileSync(`${DIR}${file}`), lastModified: new Date("2099-12-31T00:00:00Z"), metadata: { date: STORED_DATE } };
+      const raw = {
+        key: `articles/${file}`,
+        body: readFileSync(`${DIR}${file}`),
+        lastModified: new Date("2099-12-31T00:00:00Z"),
+        metadata: { date: STORED_DATE },
+      };
       const result = parseArticle(raw, { defaultLanguage: "en" });
       if (!result.ok) throw new Error(`${file} was skipped: ${result.reason}`);
       expect(isVisible(result.article, TEST_NOW)).toBe(EXPECTED[file]?.visible);
